@@ -1,0 +1,32 @@
+/** Headers every answer of the token API carries: tokens are never cached or sniffed. */
+export const TOKEN_API_HEADERS = {
+  "Cache-Control": "no-store",
+  "X-Content-Type-Options": "nosniff",
+} as const;
+
+export type ApiErrorBody = {
+  message: string;
+  code: string;
+  clerkTraceId?: string;
+  [extra: string]: unknown;
+};
+
+export function jsonResponse(body: unknown, status: number, headers: HeadersInit = {}): Response {
+  const merged = new Headers(headers);
+  for (const [name, value] of Object.entries(TOKEN_API_HEADERS)) merged.set(name, value);
+  return Response.json(body, { status, headers: merged });
+}
+
+/** An error answer that a route can `throw`: Remix sends thrown Responses as they are. */
+export function apiError(status: number, body: ApiErrorBody, headers: HeadersInit = {}): Response {
+  return jsonResponse(body, status, headers);
+}
+
+export function unauthorized(): Response {
+  // RFC 6750 §3: a protected resource names the scheme it expects.
+  return jsonResponse({ message: "Unauthorized" }, 401, { "WWW-Authenticate": "Bearer" });
+}
+
+export function methodNotAllowed(): Response {
+  return apiError(405, { message: "Only GET and HEAD are supported.", code: "method_not_allowed" }, { Allow: "GET, HEAD" });
+}

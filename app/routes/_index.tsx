@@ -1,0 +1,40 @@
+import { getAuth } from "@clerk/remix/ssr.server";
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { TokenExplorer } from "~/components/TokenExplorer";
+import { config } from "~/config.server";
+
+export async function loader(args: LoaderFunctionArgs) {
+  const { userId } = await getAuth(args);
+  return {
+    signedIn: Boolean(userId),
+    templates: config.allowedTemplates,
+    defaultTemplate: config.defaultTemplate,
+  };
+}
+
+export default function Index() {
+  const { signedIn, templates, defaultTemplate } = useLoaderData<typeof loader>();
+  if (!signedIn) return <SignedOutIntro />;
+  return <TokenExplorer templates={templates} defaultTemplate={defaultTemplate} />;
+}
+
+function SignedOutIntro() {
+  return (
+    <section className="intro">
+      <h1>Get a Clerk JWT template token on the server</h1>
+      <p>
+        This app shows the pattern from Clerk&apos;s <code>getToken()</code> reference, in Remix: a loader reads the
+        signed-in session with <code>getAuth()</code> and asks Clerk&apos;s Backend API for a token made from a JWT
+        template, at <code>GET /api/get-token-example</code>.
+      </p>
+      <p>Sign in to fetch a token and see its header and claims decoded.</p>
+      <p>
+        <Link className="button" to="/sign-in">
+          Sign in
+        </Link>{" "}
+        <Link to="/sign-up">or create an account</Link>
+      </p>
+    </section>
+  );
+}

@@ -1,0 +1,11 @@
+import type { JWK } from "jose";
+import type { EmulatorStore } from "./store";
+import type { TokenIssuer } from "./tokens/signing";
+
+/** What route handlers share: the emulator's state and its signing identity. */
+export interface EmulatorContext {
+  store: EmulatorStore;
+  issuer: TokenIssuer;
+  publicJwk: JWK;
+  sessionTokenLifetimeSeconds: number;
+}

@@ -1,0 +1,146 @@
+import { Hono } from "hono";
+import { z } from "zod";
+import type { EmulatorContext } from "../../context";
+import { clerkErrorResponse, jsonResponse, notFoundResponse } from "../../http";
+import { jwtTemplateResource } from "../../resources";
+import { DuplicateTemplateNameError, type CustomSigning, type JsonObject, type JwtTemplateInput } from "../../store";
+import {
+  CUSTOM_SIGNING_ALGORITHMS,
+  TemplateSyntaxError,
+  assertValidClaims,
+  importCustomSigningKey,
+} from "../../tokens/jwt-template";
+import { boundedInteger, parseJsonBody, parseParams, type Parsed } from "../../validation";
+
+const DEFAULT_LIFETIME_SECONDS = 60;
+const DEFAULT_ALLOWED_CLOCK_SKEW_SECONDS = 5;
+
+// Create and update take the same body (name and claims required in both, per the description).
+const templateParamsSchema = z.object({
+  name: z.string({ error: "must be a string" }).trim().min(1, { error: "must not be empty" }),
+  claims: z.record(z.string(), z.json(), { error: "must be a JSON object" }) as z.ZodType<JsonObject>,
+  lifetime: boundedInteger(30, 315360000).nullish(),
+  allowed_clock_skew: boundedInteger(0, 300).nullish(),
+  custom_signing_key: z.boolean({ error: "must be a boolean" }).optional(),
+  signing_algorithm: z.enum(CUSTOM_SIGNING_ALGORITHMS, { error: `must be one of ${CUSTOM_SIGNING_ALGORITHMS.join(", ")}` }).nullish(),
+  signing_key: z.string({ error: "must be a string" }).nullish(),
+});
+type TemplateParams = z.infer<typeof templateParamsSchema>;
+
+const listQuerySchema = z.object({
+  paginated: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
+  limit: z.coerce.number().pipe(boundedInteger(1, 500)).default(10),
+  offset: z.coerce.number().pipe(boundedInteger(0, Number.MAX_SAFE_INTEGER)).default(0),
+});
+
+function invalidParam(paramName: string, longMessage: string): Response {
+  return clerkErrorResponse(422, [
+    { code: "form_param_value_invalid", message: "is invalid", long_message: longMessage, meta: { param_name: paramName } },
+  ]);
+}
+
+function templateNotFound(id: string): Response {
+  return notFoundResponse(`No JWT template exists with id: ${id}`);
+}
+
+/** The template's own signing key: `undefined` keeps the current one, `null` means the instance key. */
+async function customSigningFrom(params: TemplateParams): Promise<Parsed<CustomSigning | null | undefined>> {
+  if (params.custom_signing_key === undefined) return { ok: true, data: undefined };
+  if (!params.custom_signing_key) return { ok: true, data: null };
+  const { signing_algorithm: algorithm, signing_key: key } = params;
+  if (!algorithm || key == null) {
+    const longMessage = "signing_algorithm and signing_key must be included when custom_signing_key is true.";
+    return { ok: false, response: invalidParam(algorithm ? "signing_key" : "signing_algorithm", longMessage) };
+  }
+  try {
+    await importCustomSigningKey({ algorithm, key });
+  } catch (error) {
+    const longMessage = `signing_key cannot sign ${algorithm}: ${(error as Error).message}`;
+    return { ok: false, response: invalidParam("signing_key", longMessage) };
+  }
+  return { ok: true, data: { algorithm, key } };
+}
+
+/** Validates a create or update body into template fields; absent optional fields stay undefined. */
+async function parseTemplateBody(request: Request): Promise<Parsed<Partial<JwtTemplateInput> & Pick<JwtTemplateInput, "name" | "claims">>> {
+  const body = await parseJsonBody(request, templateParamsSchema);
+  if (!body.ok) return body;
+  const params = body.data;
+  try {
+    assertValidClaims(params.claims);
+  } catch (error) {
+    if (error instanceof TemplateSyntaxError) return { ok: false, response: invalidParam("claims", error.message) };
+    throw error;
+  }
+  const customSigning = await customSigningFrom(params);
+  if (!customSigning.ok) return customSigning;
+  const fields: Partial<JwtTemplateInput> & Pick<JwtTemplateInput, "name" | "claims"> = {
+    name: params.name,
+    claims: params.claims,
+  };
+  // null asks for the default, as when creating.
+  if (params.lifetime !== undefined) fields.lifetime = params.lifetime ?? DEFAULT_LIFETIME_SECONDS;
+  if (params.allowed_clock_skew !== undefined) {
+    fields.allowed_clock_skew = params.allowed_clock_skew ?? DEFAULT_ALLOWED_CLOCK_SKEW_SECONDS;
+  }
+  if (customSigning.data !== undefined) fields.custom_signing = customSigning.data;
+  return { ok: true, data: fields };
+}
+
+function duplicateName(error: DuplicateTemplateNameError): Response {
+  return clerkErrorResponse(422, [
+    { code: "duplicate_record", message: "duplicate record", long_message: error.message, meta: { param_name: "name" } },
+  ]);
+}
+
+export function jwtTemplateRoutes({ store }: EmulatorContext): Hono {
+  function saving(save: () => ReturnType<typeof store.createJwtTemplate> | undefined, id?: string): Response {
+    try {
+      const template = save();
+      return template ? jsonResponse(jwtTemplateResource(template)) : templateNotFound(id ?? "");
+    } catch (error) {
+      if (error instanceof DuplicateTemplateNameError) return duplicateName(error);
+      throw error;
+    }
+  }
+
+  return new Hono()
+    .get("/", (c) => {
+      const query = parseParams(c.req.query(), listQuerySchema);
+      if (!query.ok) return query.response;
+      const { paginated, limit, offset } = query.data;
+      const all = store.listJwtTemplates();
+      const page = all.slice(offset, offset + limit).map(jwtTemplateResource);
+      // The description documents a plain array; @clerk/backend asks for `paginated=true` and reads either.
+      return jsonResponse(paginated === "true" ? { data: page, total_count: all.length } : page);
+    })
+    .post("/", async (c) => {
+      const fields = await parseTemplateBody(c.req.raw);
+      if (!fields.ok) return fields.response;
+      const { name, claims, lifetime, allowed_clock_skew, custom_signing } = fields.data;
+      return saving(() =>
+        store.createJwtTemplate({
+          name,
+          claims,
+          lifetime: lifetime ?? DEFAULT_LIFETIME_SECONDS,
+          allowed_clock_skew: allowed_clock_skew ?? DEFAULT_ALLOWED_CLOCK_SKEW_SECONDS,
+          custom_signing: custom_signing ?? null,
+        }),
+      );
+    })
+    .get("/:id", (c) => {
+      const template = store.getJwtTemplate(c.req.param("id"));
+      return template ? jsonResponse(jwtTemplateResource(template)) : templateNotFound(c.req.param("id"));
+    })
+    .patch("/:id", async (c) => {
+      const id = c.req.param("id");
+      if (!store.getJwtTemplate(id)) return templateNotFound(id);
+      const fields = await parseTemplateBody(c.req.raw);
+      if (!fields.ok) return fields.response;
+      return saving(() => store.updateJwtTemplate(id, fields.data), id);
+    })
+    .delete("/:id", (c) => {
+      const id = c.req.param("id");
+      return store.deleteJwtTemplate(id) ? jsonResponse({ object: "jwt_template", id, deleted: true }) : templateNotFound(id);
+    });
+}

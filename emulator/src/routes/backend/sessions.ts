@@ -1,0 +1,62 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { EmulatorContext } from "../../context";
+import { jsonResponse, notFoundResponse } from "../../http";
+import { sessionResource } from "../../resources";
+import type { SessionRecord } from "../../store";
+import { mintTemplateToken } from "../../tokens/jwt-template";
+import { mintSessionToken } from "../../tokens/session-token";
+import { boundedInteger, parseJsonBody } from "../../validation";
+import { userNotFound } from "./users";
+
+const tokenRequestSchema = z.object({ expires_in_seconds: boundedInteger(30, 315360000).nullish() });
+
+// A pending session still gets tokens: they say `sts: "pending"` and SDKs treat them as signed out.
+const STATUSES_THAT_MINT_TOKENS = new Set<SessionRecord["status"]>(["active", "pending"]);
+
+function sessionNotFound(id: string): Response {
+  return notFoundResponse(`No session exists with id: ${id}`);
+}
+
+export function sessionRoutes(context: EmulatorContext): Hono {
+  const { store, issuer } = context;
+
+  async function createToken(c: Context, templateName?: string): Promise<Response> {
+    const body = await parseJsonBody(c.req.raw, tokenRequestSchema);
+    if (!body.ok) return body.response;
+    const expiresInSeconds = body.data.expires_in_seconds ?? undefined;
+
+    const sessionId = c.req.param("id") ?? "";
+    const session = store.getSession(sessionId);
+    if (!session) return sessionNotFound(sessionId);
+    if (!STATUSES_THAT_MINT_TOKENS.has(session.status)) {
+      return notFoundResponse(
+        `No active session exists with id: ${sessionId}`,
+        `Session ${sessionId} is ${session.status}, not active, so it cannot mint tokens.`,
+      );
+    }
+
+    if (templateName === undefined) {
+      const lifetimeSeconds = expiresInSeconds ?? context.sessionTokenLifetimeSeconds;
+      return jsonResponse({ object: "token", jwt: await mintSessionToken({ issuer, session, lifetimeSeconds }) });
+    }
+    const template = store.findJwtTemplateByName(templateName);
+    if (!template) return notFoundResponse(`No JWT template exists with name: ${templateName}`);
+    const user = store.getUser(session.user_id);
+    if (!user) return userNotFound(session.user_id);
+    const jwt = await mintTemplateToken({ issuer, template, session, user, expiresInSeconds });
+    return jsonResponse({ object: "token", jwt });
+  }
+
+  return new Hono()
+    .get("/:id", (c) => {
+      const session = store.getSession(c.req.param("id"));
+      return session ? jsonResponse(sessionResource(session)) : sessionNotFound(c.req.param("id"));
+    })
+    .post("/:id/revoke", (c) => {
+      const session = store.revokeSession(c.req.param("id"));
+      return session ? jsonResponse(sessionResource(session)) : sessionNotFound(c.req.param("id"));
+    })
+    .post("/:id/tokens", (c) => createToken(c))
+    .post("/:id/tokens/:template", (c) => createToken(c, c.req.param("template")));
+}

@@ -1,0 +1,15 @@
+import { Hono } from "hono";
+import type { EmulatorContext } from "../../context";
+import { jsonResponse, notFoundResponse } from "../../http";
+import { userResource } from "../../resources";
+
+export function userNotFound(id: string): Response {
+  return notFoundResponse(`No user exists with id: ${id}`);
+}
+
+export function userRoutes({ store }: EmulatorContext): Hono {
+  return new Hono().get("/:id", (c) => {
+    const user = store.getUser(c.req.param("id"));
+    return user ? jsonResponse(userResource(user)) : userNotFound(c.req.param("id"));
+  });
+}

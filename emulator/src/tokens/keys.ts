@@ -1,0 +1,78 @@
+import { randomBytes } from "node:crypto";
+import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { exportJWK, exportSPKI, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
+import { z } from "zod";
+
+/** What survives a restart: the secret key apps use and the key that signs session tokens. */
+export interface InstanceKeys {
+  secretKey: string;
+  privateJwk: JWK;
+}
+
+const INSTANCE_FILE = "instance.json";
+
+const instanceFileSchema = z.object({
+  secretKey: z.string().startsWith("sk_"),
+  privateJwk: z.looseObject({ kty: z.literal("RSA"), kid: z.string(), n: z.string(), e: z.string(), d: z.string() }),
+});
+
+/**
+ * Loads the instance keys from `<dataDir>/instance.json`, generating and saving them on
+ * first use, so tokens minted before a restart still verify after it.
+ */
+export async function loadOrCreateInstanceKeys(dataDir: string): Promise<InstanceKeys> {
+  const file = path.join(dataDir, INSTANCE_FILE);
+  const stored = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
+    if (error.code === "ENOENT") return undefined;
+    throw error;
+  });
+  if (stored !== undefined) {
+    const parsed = instanceFileSchema.safeParse(JSON.parse(stored));
+    if (!parsed.success) throw new Error(`${file} is not a valid emulator instance file: ${z.prettifyError(parsed.error)}`);
+    return parsed.data;
+  }
+  const keys = await generateInstanceKeys();
+  await mkdir(dataDir, { recursive: true });
+  // Write then rename, so an emulator starting at the same moment never reads half a file.
+  const temporary = `${file}.${process.pid}.tmp`;
+  await writeFile(temporary, JSON.stringify(keys, null, 2) + "\n", { mode: 0o600 });
+  await rename(temporary, file);
+  return keys;
+}
+
+async function generateInstanceKeys(): Promise<InstanceKeys> {
+  const { privateKey } = await generateKeyPair("RS256", { modulusLength: 2048, extractable: true });
+  const privateJwk = { ...(await exportJWK(privateKey)), kid: `ins_${randomBytes(12).toString("hex")}`, alg: "RS256" };
+  return { secretKey: `sk_live_${randomBytes(24).toString("base64url")}`, privateJwk };
+}
+
+/** The public half of the instance key, as `/v1/jwks` publishes it. */
+export function publicJwkOf(privateJwk: JWK): JWK {
+  const { kty, n, e, kid } = privateJwk;
+  return { kty, n, e, kid, alg: "RS256", use: "sig" };
+}
+
+export function importSigningKey(privateJwk: JWK): Promise<CryptoKey> {
+  return importJWK(privateJwk, "RS256") as Promise<CryptoKey>;
+}
+
+/** `CLERK_JWT_KEY`: the instance public key as an SPKI PEM, for verification without a network call. */
+export async function jwtKeyPem(privateJwk: JWK): Promise<string> {
+  const publicKey = await importJWK(publicJwkOf(privateJwk), "RS256", { extractable: true });
+  return exportSPKI(publicKey as CryptoKey);
+}
+
+/** The Frontend API host of an emulator listening on host:port, e.g. `127.0.0.1:4010`. */
+export function frontendApiHostOf(host: string, port: number): string {
+  // Clerk's SDKs reject a publishable key whose host has no dot ("Publishable key not valid").
+  if (!host.includes(".")) {
+    throw new Error(`The emulator host must contain a dot for Clerk to accept its publishable key: use 127.0.0.1, not ${host}.`);
+  }
+  return `${host}:${port}`;
+}
+
+/** `pk_live_` + base64(`<frontend api host>$`): a production instance key, as Clerk formats it. */
+export function publishableKeyFor(frontendApiHost: string): string {
+  return `pk_live_${Buffer.from(`${frontendApiHost}$`).toString("base64")}`;
+}

@@ -1,0 +1,48 @@
+import { z } from "zod";
+import { clerkErrorResponse, type ClerkError } from "./http";
+
+export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
+
+/** An integer parameter with Clerk's documented bounds, e.g. `lifetime` 30…315360000. */
+export function boundedInteger(min: number, max: number) {
+  const error = `must be an integer between ${min} and ${max}`;
+  return z.int({ error }).min(min, { error }).max(max, { error });
+}
+
+/**
+ * Reads a JSON object body. An empty or absent body counts as `{}`, as it does for
+ * Clerk's token endpoints, which @clerk/backend calls without a body.
+ */
+export async function parseJsonBody<T>(request: Request, schema: z.ZodType<T>): Promise<Parsed<T>> {
+  const text = await request.text();
+  let body: unknown = {};
+  if (text.trim() !== "") {
+    try {
+      body = JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+  }
+  if (typeof body !== "object" || body === null || Array.isArray(body)) {
+    const longMessage = "The request body must be a JSON object.";
+    return { ok: false, response: clerkErrorResponse(400, [{ code: "request_body_invalid", message: "is invalid", long_message: longMessage }]) };
+  }
+  return parseParams(body, schema);
+}
+
+/** Validates parameters (body or query); failures become a 422 in Clerk's error shape. */
+export function parseParams<T>(params: unknown, schema: z.ZodType<T>): Parsed<T> {
+  const result = schema.safeParse(params, { reportInput: true });
+  if (result.success) return { ok: true, data: result.data };
+  return { ok: false, response: clerkErrorResponse(422, result.error.issues.map(toClerkError)) };
+}
+
+function toClerkError(issue: z.core.$ZodIssue): ClerkError {
+  const paramName = issue.path.join(".");
+  const meta = { param_name: paramName };
+  if (issue.code === "invalid_type" && issue.input === undefined) {
+    return { code: "form_param_missing", message: "is missing", long_message: `${paramName} must be included.`, meta };
+  }
+  const code = issue.code === "invalid_type" ? "form_param_format_invalid" : "form_param_value_invalid";
+  return { code, message: "is invalid", long_message: `${paramName} ${issue.message}.`, meta };
+}

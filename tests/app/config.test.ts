@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, loadConfig } from "~/env.server";
+
+/** A valid production-instance configuration; each test bends one variable. */
+const valid = {
+  CLERK_SECRET_KEY: "sk_live_example",
+  CLERK_PUBLISHABLE_KEY: `pk_live_${Buffer.from("clerk.example.com$").toString("base64")}`,
+};
+
+function configError(env: Record<string, string | undefined>): string {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error("expected a ConfigError");
+}
+
+describe("loadConfig", () => {
+  it("applies the documented defaults", () => {
+    const config = loadConfig(valid);
+    expect(config).toMatchObject({
+      apiUrl: "https://api.clerk.com",
+      defaultTemplate: "test",
+      allowedTemplates: ["test"],
+      apiTimeoutMs: 5000,
+      usesOfflineEmulator: false,
+    });
+  });
+
+  it("always allows the default template and drops duplicates", () => {
+    const config = loadConfig({ ...valid, CLERK_JWT_TEMPLATE: "main", CLERK_JWT_TEMPLATES: "other, main ,other" });
+    expect(config.allowedTemplates).toEqual(["main", "other"]);
+  });
+
+  it("knows a Backend API on loopback is the offline emulator", () => {
+    expect(loadConfig({ ...valid, CLERK_API_URL: "http://127.0.0.1:4010" }).usesOfflineEmulator).toBe(true);
+  });
+
+  it.each([
+    ["CLERK_SECRET_KEY", { CLERK_SECRET_KEY: undefined }, /CLERK_SECRET_KEY is missing.*dashboard\.clerk\.com.*npm run dev/s],
+    ["CLERK_SECRET_KEY", { CLERK_SECRET_KEY: "" }, /CLERK_SECRET_KEY is missing/],
+    ["CLERK_SECRET_KEY", { CLERK_SECRET_KEY: "pk_live_abc" }, /CLERK_SECRET_KEY must start with sk_test_ or sk_live_/],
+    ["CLERK_PUBLISHABLE_KEY", { CLERK_PUBLISHABLE_KEY: undefined }, /CLERK_PUBLISHABLE_KEY is missing/],
+    ["CLERK_PUBLISHABLE_KEY", { CLERK_PUBLISHABLE_KEY: "pk_live_bm90LWEta2V5" }, /CLERK_PUBLISHABLE_KEY is not a valid/],
+    ["CLERK_API_URL", { CLERK_API_URL: "api.clerk.com" }, /CLERK_API_URL must be a URL/],
+    ["CLERK_JWT_KEY", { CLERK_JWT_KEY: "abc" }, /CLERK_JWT_KEY must be the PEM public key/],
+    ["CLERK_JWT_TEMPLATE", { CLERK_JWT_TEMPLATE: "../x" }, /CLERK_JWT_TEMPLATE must be 1-64 letters/],
+    ["CLERK_JWT_TEMPLATES", { CLERK_JWT_TEMPLATES: "ok,not ok" }, /CLERK_JWT_TEMPLATES\.1 must be 1-64 letters/],
+    ["CLERK_API_TIMEOUT_MS", { CLERK_API_TIMEOUT_MS: "soon" }, /CLERK_API_TIMEOUT_MS/],
+  ])("names %s when it is wrong", (_name, change, message) => {
+    expect(configError({ ...valid, ...change })).toMatch(message);
+  });
+});

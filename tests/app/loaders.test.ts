@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
+import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { makeTempDir } from "../support/tmp";
+
+/**
+ * The route modules' loaders called directly, as Remix calls them, running the
+ * real @clerk/remix code against the emulator.
+ */
+
+type Loader = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<unknown>;
+
+let emulator: RunningEmulator;
+let removeTempDir: () => Promise<void>;
+let tokenLoader: Loader;
+let rootLoader: Loader;
+let sessionToken: string;
+
+beforeAll(async () => {
+  const temp = await makeTempDir();
+  removeTempDir = temp.remove;
+  emulator = await startEmulator({ port: 0, dataDir: temp.dir, log: () => {} });
+  // The app reads its configuration when first imported, as the server does at start-up.
+  Object.assign(process.env, appEnvFor(emulator));
+  tokenLoader = (await import("~/routes/api.get-token-example")).loader as Loader;
+  rootLoader = (await import("~/root")).loader as Loader;
+  sessionToken = await mintSessionToken(emulator, "sess_seed_alice");
+});
+
+afterAll(async () => {
+  await emulator?.close();
+  await removeTempDir?.();
+});
+
+/** Calls a loader as Remix does; these loaders all answer with a Response. */
+async function call(loader: Loader, path: string, headers: HeadersInit = {}): Promise<Response> {
+  const result = await loader({ request: new Request(`http://127.0.0.1:3000${path}`, { headers }), params: {}, context: {} });
+  expect(result).toBeInstanceOf(Response);
+  return result as Response;
+}
+
+async function rejection(promise: Promise<unknown>): Promise<Response> {
+  try {
+    await promise;
+  } catch (thrown) {
+    if (thrown instanceof Response) return thrown;
+    throw thrown;
+  }
+  throw new Error("expected the loader to throw a Response");
+}
+
+describe("api.get-token-example loader", () => {
+  it("returns 401 JSON when there is no session", async () => {
+    const response = await call(tokenLoader, "/api/get-token-example");
+    expect(response.status).toBe(401);
+    expect(await response.json()).toEqual({ message: "Unauthorized" });
+  });
+
+  it("returns { token: { jwt } } for a signed-in session", async () => {
+    const response = await call(tokenLoader, "/api/get-token-example", { Authorization: `Bearer ${sessionToken}` });
+    expect(response.status).toBe(200);
+    const { token } = await response.json();
+    expect(token.jwt.split(".")).toHaveLength(3);
+  });
+
+  it("throws a 400 JSON Response for a template outside the allowlist", async () => {
+    const response = await rejection(
+      call(tokenLoader, "/api/get-token-example?template=other", { Authorization: `Bearer ${sessionToken}` }),
+    );
+    expect(response.status).toBe(400);
+    expect((await response.json()).code).toBe("template_not_allowed");
+  });
+});
+
+describe("root loader (rootAuthLoader)", () => {
+  it("hands the page Clerk's state and the offline-emulator flag", async () => {
+    const response = await call(rootLoader, "/", { Authorization: `Bearer ${sessionToken}` });
+    const data = await response.json();
+    expect(data.usesOfflineEmulator).toBe(true);
+    expect(data.clerkState.__internal_clerk_state.__clerk_ssr_state.sessionId).toBe("sess_seed_alice");
+    expect(JSON.stringify(data)).not.toContain(emulator.secretKey);
+  });
+
+  it("reports a signed-out visitor as signed out", async () => {
+    const response = await call(rootLoader, "/", { Accept: "application/json" });
+    const data = await response.json();
+    expect(data.clerkState.__internal_clerk_state.__clerk_ssr_state.sessionId).toBeNull();
+  });
+});

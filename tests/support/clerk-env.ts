@@ -1,0 +1,28 @@
+import type { RunningEmulator } from "../../emulator/src/index";
+
+/** Templates the seeded emulator defines, all allowed in the tests. */
+export const SEEDED_TEMPLATES = ["test", "profile", "partner-hs256"];
+
+/** The environment an app needs to talk to this emulator, as `npm run dev` would set it. */
+export function appEnvFor(emulator: RunningEmulator, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    CLERK_SECRET_KEY: emulator.secretKey,
+    CLERK_PUBLISHABLE_KEY: emulator.publishableKey,
+    CLERK_API_URL: emulator.apiUrl,
+    CLERK_JWT_KEY: emulator.jwtKey,
+    CLERK_JWT_TEMPLATE: "test",
+    CLERK_JWT_TEMPLATES: SEEDED_TEMPLATES.join(","),
+    ...overrides,
+  };
+}
+
+/** A session token for a seeded session, minted by the emulator's Backend API like Clerk would. */
+export async function mintSessionToken(emulator: RunningEmulator, sessionId: string): Promise<string> {
+  const response = await fetch(`${emulator.apiUrl}/v1/sessions/${sessionId}/tokens`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${emulator.secretKey}`, "Content-Type": "application/json" },
+  });
+  if (!response.ok) throw new Error(`Minting a session token failed: HTTP ${response.status}`);
+  const { jwt } = (await response.json()) as { jwt: string };
+  return jwt;
+}
