@@ -7,16 +7,17 @@ import { z } from "zod";
  */
 
 const DASHBOARD_KEYS_URL = "https://dashboard.clerk.com/last-active?path=api-keys";
+/** Where Clerk's documented proxy forwards Frontend API calls. */
+const CLERK_FRONTEND_API = "https://frontend-api.clerk.dev";
 const OFFLINE_HINT =
   "Or leave both CLERK_SECRET_KEY and CLERK_PUBLISHABLE_KEY unset and run `npm run dev` to use the offline Clerk emulator.";
 
 /** Clerk's template names are short identifiers; anything else never reaches Clerk. */
 const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
-const templateName = z
-  .string()
-  .trim()
-  .regex(TEMPLATE_NAME_PATTERN, "must be 1-64 letters, digits, '-' or '_'");
+const templateName = z.string().trim().regex(TEMPLATE_NAME_PATTERN, "must be 1-64 letters, digits, '-' or '_'");
+
+const MAX_ENTRIES_MESSAGE = "must be a whole number of tokens from 1 to 1000000";
 
 function decodePublishableKeyHost(key: string): string | undefined {
   const encoded = key.replace(/^pk_(test|live)_/, "");
@@ -37,20 +38,47 @@ const envSchema = z.object({
   CLERK_API_URL: z.url({ error: "must be a URL such as https://api.clerk.com" }).default("https://api.clerk.com"),
   CLERK_JWT_KEY: z
     .string()
-    .refine((pem) => pem.includes("-----BEGIN PUBLIC KEY-----"), "must be the PEM public key from the Clerk Dashboard (API keys → JWKS public key)")
+    .refine(
+      (pem) => pem.includes("-----BEGIN PUBLIC KEY-----"),
+      "must be the PEM public key from the Clerk Dashboard (API keys → JWKS public key)",
+    )
     .optional(),
   CLERK_JWT_TEMPLATE: templateName.default("test"),
   CLERK_JWT_TEMPLATES: z
     .string()
     .optional()
-    .transform((list) => (list ?? "").split(",").map((name) => name.trim()).filter(Boolean))
+    .transform((list) =>
+      (list ?? "")
+        .split(",")
+        .map((name) => name.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(templateName).max(50)),
   CLERK_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
+  CLERK_PROXY_URL: z
+    .string()
+    .refine(
+      (url) => /^\/[\w./-]*[\w-]$/.test(url) || URL.canParse(url),
+      "must be a path such as /__clerk or a full URL such as https://app.example.com/__clerk",
+    )
+    .optional(),
+  CLERK_FRONTEND_API_URL: z.url({ error: "must be a URL such as https://frontend-api.clerk.dev" }).optional(),
+  TOKEN_CACHE: z
+    .enum(["on", "off"], { error: "must be on (reuse template tokens) or off (call Clerk on every request)" })
+    .default("on"),
+  TOKEN_CACHE_MAX_ENTRIES: z.coerce
+    .number({ error: MAX_ENTRIES_MESSAGE })
+    .int(MAX_ENTRIES_MESSAGE)
+    .min(1, MAX_ENTRIES_MESSAGE)
+    .max(1_000_000, MAX_ENTRIES_MESSAGE)
+    .default(10_000),
 });
 
 export class ConfigError extends Error {
   constructor(issues: string[]) {
-    super(`Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}\nSee README.md → "Environment variables".`);
+    super(
+      `Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}\nSee README.md → "Environment variables".`,
+    );
     this.name = "ConfigError";
     // The message already says everything: print it without a stack trace.
     this.stack = this.message;
@@ -67,6 +95,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
   }
   const vars = parsed.data;
   const apiUrl = new URL(vars.CLERK_API_URL);
+  // A Backend API on this machine can only be the offline emulator, which serves the Frontend API too.
+  const usesOfflineEmulator = ["127.0.0.1", "localhost", "[::1]"].includes(apiUrl.hostname);
   return {
     secretKey: vars.CLERK_SECRET_KEY,
     publishableKey: vars.CLERK_PUBLISHABLE_KEY,
@@ -76,8 +106,14 @@ export function loadConfig(env: Record<string, string | undefined>) {
     // The default template is always allowed, whatever the list says.
     allowedTemplates: [...new Set([vars.CLERK_JWT_TEMPLATE, ...vars.CLERK_JWT_TEMPLATES])],
     apiTimeoutMs: vars.CLERK_API_TIMEOUT_MS,
-    // A Backend API on this machine can only be the offline emulator.
-    usesOfflineEmulator: ["127.0.0.1", "localhost", "[::1]"].includes(apiUrl.hostname),
+    tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
+    usesOfflineEmulator,
+    clerkProxy: vars.CLERK_PROXY_URL
+      ? {
+          // Where clerk-js sends its Frontend API calls, and where this server forwards them.
+          path: new URL(vars.CLERK_PROXY_URL, "http://app.invalid").pathname,
+          target: vars.CLERK_FRONTEND_API_URL ?? (usesOfflineEmulator ? apiUrl.origin : CLERK_FRONTEND_API),
+        }
+      : undefined,
   };
 }
-

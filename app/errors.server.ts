@@ -69,7 +69,11 @@ export function tokenErrorResponse(error: unknown, template: string): Response {
   }
   if (status === 401 || status === 403) {
     log(`Clerk rejected CLERK_SECRET_KEY (HTTP ${status}). Check that it is this instance's current secret key.`);
-    return apiError(500, { message: "The server is not configured correctly.", code: "server_misconfigured", ...trace });
+    return apiError(500, {
+      message: "The server is not configured correctly.",
+      code: "server_misconfigured",
+      ...trace,
+    });
   }
   log(`Clerk answered HTTP ${status}`);
   return clerkUnavailable(clerkTraceId);

@@ -28,5 +28,9 @@ export function unauthorized(): Response {
 }
 
 export function methodNotAllowed(): Response {
-  return apiError(405, { message: "Only GET and HEAD are supported.", code: "method_not_allowed" }, { Allow: "GET, HEAD" });
+  return apiError(
+    405,
+    { message: "Only GET and HEAD are supported.", code: "method_not_allowed" },
+    { Allow: "GET, HEAD" },
+  );
 }

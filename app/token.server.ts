@@ -1,8 +1,8 @@
-import type { Token } from "@clerk/backend";
 import { clerkClient } from "~/clerk.server";
 import { config } from "~/config.server";
 import { ClerkTimeoutError, UnexpectedClerkAnswerError, tokenErrorResponse } from "~/errors.server";
 import { apiError } from "~/http.server";
+import { serverTimingOf, TemplateTokenCache } from "~/token-cache.server";
 
 const JWT_PATTERN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
@@ -31,18 +31,43 @@ function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
+/** Asks Clerk for a token from a JWT template for this session — the call the docs show — bounded by CLERK_API_TIMEOUT_MS. */
+async function requestTemplateToken(sessionId: string, template: string): Promise<string> {
+  const token = await withTimeout(clerkClient.sessions.getToken(sessionId, template), config.apiTimeoutMs);
+  // The SDK hands back a non-JSON answer as it is instead of throwing.
+  if (typeof token?.jwt !== "string" || !JWT_PATTERN.test(token.jwt)) throw new UnexpectedClerkAnswerError();
+  return token.jwt;
+}
+
+const tokenCache = new TemplateTokenCache({
+  enabled: config.tokenCache.enabled,
+  maxEntries: config.tokenCache.maxEntries,
+});
+
+/** `Cache-Control: no-cache` on the request asks for a freshly minted token. */
+export function wantsFreshToken(request: Request): boolean {
+  const directives = (request.headers.get("Cache-Control") ?? "").split(",");
+  return directives.some((directive) => directive.trim().toLowerCase() === "no-cache");
+}
+
 /**
- * Asks Clerk for a token from a JWT template for this session — the call the
- * docs show — bounded by CLERK_API_TIMEOUT_MS. Failures are thrown as JSON
- * Responses a route can pass on as they are.
+ * A template token for this session: one reused from an earlier request while
+ * it has enough life left (unless `fresh` or TOKEN_CACHE=off), else a new one
+ * from Clerk. Also gives the `Server-Timing` value saying which it was.
+ * Failures are thrown as JSON Responses a route can pass on as they are.
  */
-export async function getTemplateToken(sessionId: string, template: string): Promise<Token> {
+export async function getTemplateToken(
+  sessionId: string,
+  template: string,
+  { fresh }: { fresh: boolean },
+): Promise<{ token: { jwt: string }; serverTiming: string }> {
+  // Keyed by the verified session, so a token never reaches another session.
+  const key = JSON.stringify([sessionId, template]);
   try {
-    const token = await withTimeout(clerkClient.sessions.getToken(sessionId, template), config.apiTimeoutMs);
-    // The SDK hands back a non-JSON answer as it is instead of throwing.
-    if (typeof token?.jwt !== "string" || !JWT_PATTERN.test(token.jwt)) throw new UnexpectedClerkAnswerError();
-    return token;
+    const lookup = await tokenCache.lookup(key, () => requestTemplateToken(sessionId, template), { fresh });
+    return { token: { jwt: lookup.jwt }, serverTiming: serverTimingOf(lookup) };
   } catch (error) {
+    // Each waiter of a shared call gets its own Response: a body can be sent only once.
     throw tokenErrorResponse(error, template);
   }
 }

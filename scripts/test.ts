@@ -39,7 +39,8 @@ function vitest(): Outcome {
 function playwright(): Outcome {
   const report = `${RESULTS}/playwright.json`;
   const ok = run("npx", ["playwright", "test", "--reporter=list,json"], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
-  const stats = (readJson(report)?.stats ?? undefined) as { expected?: number; unexpected?: number; flaky?: number } | undefined;
+  const stats = (readJson(report)?.stats ?? undefined) as
+    { expected?: number; unexpected?: number; flaky?: number } | undefined;
   if (!stats) return { passed: 0, failed: 1 };
   const failed = (stats.unexpected ?? 0) + (stats.flaky ?? 0);
   return { passed: stats.expected ?? 0, failed: failed + (ok || failed ? 0 : 1) };
@@ -52,14 +53,18 @@ const outcomes: Array<[string, Outcome]> = [
   ["typecheck", check("npx", ["tsc"])],
   ["lint", check("npx", ["eslint", ".", "--max-warnings", "0"])],
 ];
-if (run("npx", ["remix", "build"])) {
+if (run("npm", ["run", "build"])) {
   outcomes.push(["vitest", vitest()], ["playwright", playwright()]);
 } else {
   outcomes.push(["build", { passed: 0, failed: 1 }]);
 }
 
 console.log("\nSummary:");
-for (const [name, { passed, failed }] of outcomes) console.log(`  ${name.padEnd(10)} ${passed} passed, ${failed} failed`);
-const total = outcomes.reduce((sum, [, o]) => ({ passed: sum.passed + o.passed, failed: sum.failed + o.failed }), { passed: 0, failed: 0 });
+for (const [name, { passed, failed }] of outcomes)
+  console.log(`  ${name.padEnd(10)} ${passed} passed, ${failed} failed`);
+const total = outcomes.reduce((sum, [, o]) => ({ passed: sum.passed + o.passed, failed: sum.failed + o.failed }), {
+  passed: 0,
+  failed: 0,
+});
 console.log(`${total.passed} passed, ${total.failed} failed`);
 process.exit(total.failed === 0 ? 0 : 1);

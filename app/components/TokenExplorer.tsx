@@ -1,9 +1,7 @@
 import { useId, useState } from "react";
 import { DecodedToken } from "~/components/DecodedToken";
 
-type TokenAnswer =
-  | { kind: "token"; jwt: string }
-  | { kind: "error"; status: number; message: string; code?: string };
+type TokenAnswer = { kind: "token"; jwt: string } | { kind: "error"; status: number; message: string; code?: string };
 
 async function requestToken(template: string): Promise<TokenAnswer> {
   const response = await fetch(`/api/get-token-example?template=${encodeURIComponent(template)}`, {

@@ -1,7 +1,7 @@
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { jsonResponse, methodNotAllowed, unauthorized } from "~/http.server";
-import { getTemplateToken, templateFromRequest } from "~/token.server";
+import { getTemplateToken, templateFromRequest, wantsFreshToken } from "~/token.server";
 
 // GET /api/get-token-example — Clerk's documented getToken() example, for Remix.
 export async function loader(args: LoaderFunctionArgs) {
@@ -11,8 +11,8 @@ export async function loader(args: LoaderFunctionArgs) {
   }
 
   const template = templateFromRequest(args.request);
-  const token = await getTemplateToken(sessionId, template);
-  return jsonResponse({ token }, 200);
+  const { token, serverTiming } = await getTemplateToken(sessionId, template, { fresh: wantsFreshToken(args.request) });
+  return jsonResponse({ token }, 200, { "Server-Timing": serverTiming });
 }
 
 export const action = () => methodNotAllowed();

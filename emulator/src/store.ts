@@ -160,9 +160,7 @@ export class EmulatorStore {
   }
 
   /** @throws DuplicateTemplateNameError when renaming onto another template's name. */
-  updateJwtTemplate(id: string, changes: Partial<JwtTemplateInput>): JwtTemplateRecord | undefined {
-    const template = this.jwtTemplates.get(id);
-    if (!template) return undefined;
+  updateJwtTemplate(template: JwtTemplateRecord, changes: Partial<JwtTemplateInput>): JwtTemplateRecord {
     if (changes.name !== undefined && changes.name !== template.name) this.assertNameFree(changes.name);
     return Object.assign(template, changes, { updated_at: Date.now() });
   }

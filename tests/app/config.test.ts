@@ -25,6 +25,7 @@ describe("loadConfig", () => {
       defaultTemplate: "test",
       allowedTemplates: ["test"],
       apiTimeoutMs: 5000,
+      tokenCache: { enabled: true, maxEntries: 10_000 },
       usesOfflineEmulator: false,
     });
   });
@@ -34,21 +35,39 @@ describe("loadConfig", () => {
     expect(config.allowedTemplates).toEqual(["main", "other"]);
   });
 
+  it("turns token reuse off with TOKEN_CACHE=off", () => {
+    expect(loadConfig({ ...valid, TOKEN_CACHE: "off", TOKEN_CACHE_MAX_ENTRIES: "1000" }).tokenCache).toEqual({
+      enabled: false,
+      maxEntries: 1000,
+    });
+  });
+
   it("knows a Backend API on loopback is the offline emulator", () => {
     expect(loadConfig({ ...valid, CLERK_API_URL: "http://127.0.0.1:4010" }).usesOfflineEmulator).toBe(true);
   });
 
   it.each([
-    ["CLERK_SECRET_KEY", { CLERK_SECRET_KEY: undefined }, /CLERK_SECRET_KEY is missing.*dashboard\.clerk\.com.*npm run dev/s],
+    [
+      "CLERK_SECRET_KEY",
+      { CLERK_SECRET_KEY: undefined },
+      /CLERK_SECRET_KEY is missing.*dashboard\.clerk\.com.*npm run dev/s,
+    ],
     ["CLERK_SECRET_KEY", { CLERK_SECRET_KEY: "" }, /CLERK_SECRET_KEY is missing/],
     ["CLERK_SECRET_KEY", { CLERK_SECRET_KEY: "pk_live_abc" }, /CLERK_SECRET_KEY must start with sk_test_ or sk_live_/],
     ["CLERK_PUBLISHABLE_KEY", { CLERK_PUBLISHABLE_KEY: undefined }, /CLERK_PUBLISHABLE_KEY is missing/],
-    ["CLERK_PUBLISHABLE_KEY", { CLERK_PUBLISHABLE_KEY: "pk_live_bm90LWEta2V5" }, /CLERK_PUBLISHABLE_KEY is not a valid/],
+    [
+      "CLERK_PUBLISHABLE_KEY",
+      { CLERK_PUBLISHABLE_KEY: "pk_live_bm90LWEta2V5" },
+      /CLERK_PUBLISHABLE_KEY is not a valid/,
+    ],
     ["CLERK_API_URL", { CLERK_API_URL: "api.clerk.com" }, /CLERK_API_URL must be a URL/],
     ["CLERK_JWT_KEY", { CLERK_JWT_KEY: "abc" }, /CLERK_JWT_KEY must be the PEM public key/],
     ["CLERK_JWT_TEMPLATE", { CLERK_JWT_TEMPLATE: "../x" }, /CLERK_JWT_TEMPLATE must be 1-64 letters/],
     ["CLERK_JWT_TEMPLATES", { CLERK_JWT_TEMPLATES: "ok,not ok" }, /CLERK_JWT_TEMPLATES\.1 must be 1-64 letters/],
     ["CLERK_API_TIMEOUT_MS", { CLERK_API_TIMEOUT_MS: "soon" }, /CLERK_API_TIMEOUT_MS/],
+    ["TOKEN_CACHE", { TOKEN_CACHE: "false" }, /TOKEN_CACHE must be on .* or off/],
+    ["TOKEN_CACHE_MAX_ENTRIES", { TOKEN_CACHE_MAX_ENTRIES: "0" }, /TOKEN_CACHE_MAX_ENTRIES must be a whole number/],
+    ["TOKEN_CACHE_MAX_ENTRIES", { TOKEN_CACHE_MAX_ENTRIES: "lots" }, /TOKEN_CACHE_MAX_ENTRIES must be a whole number/],
   ])("names %s when it is wrong", (_name, change, message) => {
     expect(configError({ ...valid, ...change })).toMatch(message);
   });

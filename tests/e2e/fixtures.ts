@@ -6,8 +6,8 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
  * Every test runs offline: a request to any host but this machine is blocked
  * and fails the test.
  */
-export const test = base.extend<{ appUrl: string }>({
-  appUrl: async ({}, use) => use(process.env.E2E_APP_URL!),
+export const test = base.extend({
+  baseURL: async ({ baseURL }, use) => use(process.env.E2E_APP_URL ?? baseURL),
   context: async ({ context }, use) => {
     const outside: string[] = [];
     await context.route("**/*", (route) => {

@@ -61,15 +61,18 @@ describe("the token route when Clerk misbehaves", () => {
     expect(body).toMatchObject({ code: "rate_limited", clerkTraceId: "trace_stub" });
   });
 
-  it.each([401, 403])("answers Clerk's %i (secret key rejected) with 500 server_misconfigured, naming the variable only in the log", async (status) => {
-    behaviour = clerkAnswers(status, clerkErrorBody("authentication_invalid", "Secret key sk_live_zzz is invalid"));
-    const { response, body } = await getToken();
-    expect(response.status).toBe(500);
-    expect(body.code).toBe("server_misconfigured");
-    expect(JSON.stringify(body)).not.toMatch(/sk_live|secret|CLERK_SECRET_KEY/i);
-    expect(app.output()).toContain("CLERK_SECRET_KEY");
-    expect(app.output()).not.toContain(emulator.secretKey);
-  });
+  it.each([401, 403])(
+    "answers Clerk's %i (secret key rejected) with 500 server_misconfigured, naming the variable only in the log",
+    async (status) => {
+      behaviour = clerkAnswers(status, clerkErrorBody("authentication_invalid", "Secret key sk_live_zzz is invalid"));
+      const { response, body } = await getToken();
+      expect(response.status).toBe(500);
+      expect(body.code).toBe("server_misconfigured");
+      expect(JSON.stringify(body)).not.toMatch(/sk_live|secret|CLERK_SECRET_KEY/i);
+      expect(app.output()).toContain("CLERK_SECRET_KEY");
+      expect(app.output()).not.toContain(emulator.secretKey);
+    },
+  );
 
   it.each([500, 502, 503])("answers Clerk's %i with 502 clerk_unavailable", async (status) => {
     behaviour = clerkAnswers(status, clerkErrorBody("internal_clerk_error", "Oops"));
@@ -80,7 +83,10 @@ describe("the token route when Clerk misbehaves", () => {
 
   it.each([
     ["a body that is not JSON", clerkAnswers(200, "<html>gateway</html>")],
-    ["JSON under another content type", clerkAnswers(200, '{"object":"token","jwt":"a.b.c"}', { "Content-Type": "text/plain" })],
+    [
+      "JSON under another content type",
+      clerkAnswers(200, '{"object":"token","jwt":"a.b.c"}', { "Content-Type": "text/plain" }),
+    ],
     ["a token object without a JWT", clerkAnswers(200, '{"object":"token"}')],
     ["a reset connection", (req: IncomingMessage) => req.socket.destroy()],
   ])("answers %s with 502 clerk_unavailable", async (_name, fault) => {

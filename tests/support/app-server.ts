@@ -75,7 +75,9 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
 }
 
 /** Runs `npm start` and resolves with its exit code and output once it exits by itself. */
-export async function runAppServerToExit(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+export async function runAppServerToExit(
+  env: Record<string, string>,
+): Promise<{ code: number | null; output: string }> {
   const { exited, output } = spawnNpmStart(env, await freePort());
   const [code] = await exited;
   return { code, output: output() };

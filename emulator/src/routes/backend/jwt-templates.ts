@@ -3,7 +3,13 @@ import { z } from "zod";
 import type { EmulatorContext } from "../../context";
 import { clerkErrorResponse, jsonResponse, notFoundResponse } from "../../http";
 import { jwtTemplateResource } from "../../resources";
-import { DuplicateTemplateNameError, type CustomSigning, type JsonObject, type JwtTemplateInput } from "../../store";
+import {
+  DuplicateTemplateNameError,
+  type CustomSigning,
+  type JsonObject,
+  type JwtTemplateInput,
+  type JwtTemplateRecord,
+} from "../../store";
 import {
   CUSTOM_SIGNING_ALGORITHMS,
   TemplateSyntaxError,
@@ -61,8 +67,10 @@ async function customSigningFrom(params: TemplateParams): Promise<Parsed<CustomS
   return { ok: true, data: { algorithm, key } };
 }
 
-/** Validates a create or update body into template fields; absent optional fields stay undefined. */
-async function parseTemplateBody(request: Request): Promise<Parsed<Partial<JwtTemplateInput> & Pick<JwtTemplateInput, "name" | "claims">>> {
+type TemplateFields = Pick<JwtTemplateInput, "name" | "claims"> & Partial<JwtTemplateInput>;
+
+/** Validates a create or update body into template fields; optional fields left out stay out. */
+async function parseTemplateBody(request: Request): Promise<Parsed<TemplateFields>> {
   const body = await parseJsonBody(request, templateParamsSchema);
   if (!body.ok) return body;
   const params = body.data;
@@ -74,11 +82,8 @@ async function parseTemplateBody(request: Request): Promise<Parsed<Partial<JwtTe
   }
   const customSigning = await customSigningFrom(params);
   if (!customSigning.ok) return customSigning;
-  const fields: Partial<JwtTemplateInput> & Pick<JwtTemplateInput, "name" | "claims"> = {
-    name: params.name,
-    claims: params.claims,
-  };
-  // null asks for the default, as when creating.
+  const fields: TemplateFields = { name: params.name, claims: params.claims };
+  // An explicit null asks for the default.
   if (params.lifetime !== undefined) fields.lifetime = params.lifetime ?? DEFAULT_LIFETIME_SECONDS;
   if (params.allowed_clock_skew !== undefined) {
     fields.allowed_clock_skew = params.allowed_clock_skew ?? DEFAULT_ALLOWED_CLOCK_SKEW_SECONDS;
@@ -87,23 +92,19 @@ async function parseTemplateBody(request: Request): Promise<Parsed<Partial<JwtTe
   return { ok: true, data: fields };
 }
 
-function duplicateName(error: DuplicateTemplateNameError): Response {
-  return clerkErrorResponse(422, [
-    { code: "duplicate_record", message: "duplicate record", long_message: error.message, meta: { param_name: "name" } },
-  ]);
+/** Responds with the saved template, or 422 when its name is taken (names address templates). */
+function savedTemplateResponse(save: () => JwtTemplateRecord): Response {
+  try {
+    return jsonResponse(jwtTemplateResource(save()));
+  } catch (error) {
+    if (!(error instanceof DuplicateTemplateNameError)) throw error;
+    return clerkErrorResponse(422, [
+      { code: "duplicate_record", message: "duplicate record", long_message: error.message, meta: { param_name: "name" } },
+    ]);
+  }
 }
 
 export function jwtTemplateRoutes({ store }: EmulatorContext): Hono {
-  function saving(save: () => ReturnType<typeof store.createJwtTemplate> | undefined, id?: string): Response {
-    try {
-      const template = save();
-      return template ? jsonResponse(jwtTemplateResource(template)) : templateNotFound(id ?? "");
-    } catch (error) {
-      if (error instanceof DuplicateTemplateNameError) return duplicateName(error);
-      throw error;
-    }
-  }
-
   return new Hono()
     .get("/", (c) => {
       const query = parseParams(c.req.query(), listQuerySchema);
@@ -117,16 +118,12 @@ export function jwtTemplateRoutes({ store }: EmulatorContext): Hono {
     .post("/", async (c) => {
       const fields = await parseTemplateBody(c.req.raw);
       if (!fields.ok) return fields.response;
-      const { name, claims, lifetime, allowed_clock_skew, custom_signing } = fields.data;
-      return saving(() =>
-        store.createJwtTemplate({
-          name,
-          claims,
-          lifetime: lifetime ?? DEFAULT_LIFETIME_SECONDS,
-          allowed_clock_skew: allowed_clock_skew ?? DEFAULT_ALLOWED_CLOCK_SKEW_SECONDS,
-          custom_signing: custom_signing ?? null,
-        }),
-      );
+      const defaults = {
+        lifetime: DEFAULT_LIFETIME_SECONDS,
+        allowed_clock_skew: DEFAULT_ALLOWED_CLOCK_SKEW_SECONDS,
+        custom_signing: null,
+      };
+      return savedTemplateResponse(() => store.createJwtTemplate({ ...defaults, ...fields.data }));
     })
     .get("/:id", (c) => {
       const template = store.getJwtTemplate(c.req.param("id"));
@@ -134,10 +131,11 @@ export function jwtTemplateRoutes({ store }: EmulatorContext): Hono {
     })
     .patch("/:id", async (c) => {
       const id = c.req.param("id");
-      if (!store.getJwtTemplate(id)) return templateNotFound(id);
+      const template = store.getJwtTemplate(id);
+      if (!template) return templateNotFound(id);
       const fields = await parseTemplateBody(c.req.raw);
       if (!fields.ok) return fields.response;
-      return saving(() => store.updateJwtTemplate(id, fields.data), id);
+      return savedTemplateResponse(() => store.updateJwtTemplate(template, fields.data));
     })
     .delete("/:id", (c) => {
       const id = c.req.param("id");

@@ -1,0 +1,96 @@
+import { parseArgs } from "node:util";
+import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, startEmulator } from "./index";
+import { emulatorEnv, formatEnvLines } from "./print-env";
+
+const USAGE = `Usage: npm run emulator -- [options]
+
+An offline Clerk emulator (Backend API) on this machine. Not Clerk.
+
+Options:
+  --port <n>                    port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
+  --host <ip>                   address to bind (default ${DEFAULT_HOST}; must contain a dot)
+  --secret-key <sk_…>           secret key to require (default: the one stored in the data dir)
+  --data-dir <dir>              where the instance key is kept (default emulator/.data)
+  --seed <file>                 seed file (default emulator/src/seed.json)
+  --session-token-lifetime <s>  session token lifetime in seconds (default 60)
+  --latency-ms <ms>             simulated Clerk round trip per Backend API call (default 0)
+  --print-env                   print the app's env for this data dir, host and port, then exit
+  --help                        show this help`;
+
+function numberFlag(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const number = Number(value);
+  if (value.trim() === "" || !Number.isFinite(number)) throw new Error(`--${name} must be a number, not "${value}".`);
+  return number;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: "string" },
+      host: { type: "string" },
+      "secret-key": { type: "string" },
+      "data-dir": { type: "string" },
+      seed: { type: "string" },
+      "session-token-lifetime": { type: "string" },
+      "latency-ms": { type: "string" },
+      "print-env": { type: "boolean" },
+      help: { type: "boolean" },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const port = numberFlag("port", values.port);
+  const host = values.host ?? DEFAULT_HOST;
+  const dataDir = values["data-dir"] ?? DEFAULT_DATA_DIR;
+
+  if (values["print-env"]) {
+    const env = await emulatorEnv({ dataDir, host, port: port ?? DEFAULT_PORT, secretKey: values["secret-key"] });
+    console.log(formatEnvLines(env).join("\n"));
+    return;
+  }
+
+  const emulator = await startEmulator({
+    port,
+    host,
+    dataDir,
+    secretKey: values["secret-key"],
+    seedFile: values.seed,
+    sessionTokenLifetimeSeconds: numberFlag("session-token-lifetime", values["session-token-lifetime"]),
+    latencyMs: numberFlag("latency-ms", values["latency-ms"]),
+    log: (line) => console.log(`[clerk-emulator] ${line}`),
+  });
+  const env = {
+    CLERK_SECRET_KEY: emulator.secretKey,
+    CLERK_PUBLISHABLE_KEY: emulator.publishableKey,
+    CLERK_API_URL: emulator.apiUrl,
+    CLERK_JWT_KEY: emulator.jwtKey,
+  };
+  console.log(
+    [
+      `Clerk emulator listening on ${emulator.url}`,
+      "This is an offline Clerk emulator, not Clerk.",
+      `Secret key: ${emulator.secretKey}`,
+      "",
+      "Env for the app:",
+      ...formatEnvLines(env),
+      "",
+    ].join("\n"),
+  );
+
+  const stop = () => void emulator.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+}
+
+main().catch((error: NodeJS.ErrnoException) => {
+  if (error.code === "EADDRINUSE") {
+    console.error(`${error.message} Stop whatever uses it, or choose another port with --port.`);
+  } else {
+    console.error(error instanceof Error ? error.message : error);
+    if (error.code?.startsWith("ERR_PARSE_ARGS")) console.error(`\n${USAGE}`);
+  }
+  process.exit(1);
+});

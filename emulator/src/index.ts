@@ -1,0 +1,130 @@
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { fileURLToPath } from "node:url";
+import { getRequestListener } from "@hono/node-server";
+import type { JWK } from "jose";
+import { z } from "zod";
+import { readSeedFile, storeFromSeed } from "./seed";
+import { createApp } from "./server";
+import {
+  frontendApiHostOf,
+  importSigningKey,
+  jwtKeyPem,
+  loadOrCreateInstanceKeys,
+  publicJwkOf,
+  publishableKeyFor,
+} from "./tokens/keys";
+
+export interface EmulatorOptions {
+  /** Default 4010; 0 = any free port. */
+  port?: number;
+  /** Default "127.0.0.1". It must contain a dot, or Clerk's SDKs reject the publishable key. */
+  host?: string;
+  /** Default: stored in dataDir/instance.json, generated on first start. */
+  secretKey?: string;
+  /** Default <repo>/emulator/.data */
+  dataDir?: string;
+  /** Default emulator/src/seed.json */
+  seedFile?: string;
+  /** Default 60. */
+  sessionTokenLifetimeSeconds?: number;
+  /** Simulated Clerk round trip added to every Backend API call except /v1/jwks. Default 0. */
+  latencyMs?: number;
+  /** One line per request; default console.log. */
+  log?: (line: string) => void;
+}
+
+export interface RunningEmulator {
+  /** e.g. "http://127.0.0.1:4010" (the actual port when 0 was asked). */
+  url: string;
+  /** Same as url: the value for CLERK_API_URL. */
+  apiUrl: string;
+  /** e.g. "127.0.0.1:4010" */
+  frontendApiHost: string;
+  secretKey: string;
+  /** pk_live_… */
+  publishableKey: string;
+  /** SPKI PEM of the instance key (CLERK_JWT_KEY). */
+  jwtKey: string;
+  /** For tests that forge tokens (expired etc.). */
+  privateJwk: JWK;
+  /** Closes the server and all open sockets promptly. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_PORT = 4010;
+export const DEFAULT_HOST = "127.0.0.1";
+export const DEFAULT_DATA_DIR = fileURLToPath(new URL("../.data", import.meta.url));
+export const DEFAULT_SEED_FILE = fileURLToPath(new URL("./seed.json", import.meta.url));
+
+const optionsSchema = z.object({
+  port: z.int().min(0).max(65535).default(DEFAULT_PORT),
+  host: z.string().min(1).default(DEFAULT_HOST),
+  secretKey: z.string().startsWith("sk_").optional(),
+  dataDir: z.string().default(DEFAULT_DATA_DIR),
+  seedFile: z.string().default(DEFAULT_SEED_FILE),
+  sessionTokenLifetimeSeconds: z.int().min(1).default(60),
+  latencyMs: z.number().min(0).default(0),
+  log: z.custom<(line: string) => void>((value) => typeof value === "function").default(() => console.log),
+});
+
+/** Starts an offline Clerk emulator with its own freshly seeded store. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const parsed = optionsSchema.safeParse(options);
+  if (!parsed.success) throw new Error(`Invalid emulator options:\n${z.prettifyError(parsed.error)}`);
+  const settings = parsed.data;
+  frontendApiHostOf(settings.host, settings.port); // Fail before listening when the host is unusable.
+
+  const keys = await loadOrCreateInstanceKeys(settings.dataDir);
+  const secretKey = settings.secretKey ?? keys.secretKey;
+  const store = await storeFromSeed(await readSeedFile(settings.seedFile));
+
+  // The app needs the real port (its issuer), which is only known once listening.
+  let handleRequest: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
+  const server = createServer(getRequestListener((request) => handleRequest(request)));
+  const port = await listen(server, settings.port, settings.host);
+
+  const frontendApiHost = frontendApiHostOf(settings.host, port);
+  const issuer = { issuer: `https://${frontendApiHost}`, kid: keys.privateJwk.kid ?? "", signingKey: await importSigningKey(keys.privateJwk) };
+  const context = {
+    store,
+    issuer,
+    publicJwk: publicJwkOf(keys.privateJwk),
+    sessionTokenLifetimeSeconds: settings.sessionTokenLifetimeSeconds,
+  };
+  handleRequest = createApp(context, { secretKey, latencyMs: settings.latencyMs, log: settings.log }).fetch;
+
+  const url = `http://${frontendApiHost}`;
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    apiUrl: url,
+    frontendApiHost,
+    secretKey,
+    publishableKey: publishableKeyFor(frontendApiHost),
+    jwtKey: await jwtKeyPem(keys.privateJwk),
+    privateJwk: keys.privateJwk,
+    close: () => (closing ??= closeServer(server)),
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once("error", (error: NodeJS.ErrnoException) => {
+      if (error.code === "EADDRINUSE") {
+        reject(Object.assign(new Error(`Port ${port} on ${host} is already in use.`), { code: error.code, cause: error }));
+      } else {
+        reject(error);
+      }
+    });
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    // Keep-alive sockets would otherwise hold close() open for seconds.
+    server.closeAllConnections();
+  });
+}

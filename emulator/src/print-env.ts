@@ -1,0 +1,34 @@
+import { frontendApiHostOf, jwtKeyPem, loadOrCreateInstanceKeys, publishableKeyFor } from "./tokens/keys";
+
+/** The variables an app needs to use an emulator, as `NAME=value` pairs. */
+export interface AppEnv {
+  CLERK_SECRET_KEY: string;
+  CLERK_PUBLISHABLE_KEY: string;
+  CLERK_API_URL: string;
+  CLERK_JWT_KEY: string;
+}
+
+/**
+ * The env of an emulator that would run on host:port with this data dir, without starting
+ * it. The instance key is created if the data dir has none, so a later start matches.
+ */
+export async function emulatorEnv(options: { dataDir: string; host: string; port: number; secretKey?: string }): Promise<AppEnv> {
+  const frontendApiHost = frontendApiHostOf(options.host, options.port);
+  const keys = await loadOrCreateInstanceKeys(options.dataDir);
+  return {
+    CLERK_SECRET_KEY: options.secretKey ?? keys.secretKey,
+    CLERK_PUBLISHABLE_KEY: publishableKeyFor(frontendApiHost),
+    CLERK_API_URL: `http://${frontendApiHost}`,
+    CLERK_JWT_KEY: await jwtKeyPem(keys.privateJwk),
+  };
+}
+
+/**
+ * `.env` lines. The PEM goes on one line, quoted: Clerk's SDKs strip the line breaks anyway,
+ * and one line survives copy and paste into a `.env` file or a shell.
+ */
+export function formatEnvLines(env: AppEnv): string[] {
+  return Object.entries(env).map(([name, value]) =>
+    value.includes("\n") ? `${name}="${value.replaceAll("\n", "")}"` : `${name}=${value}`,
+  );
+}

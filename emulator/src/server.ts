@@ -1,0 +1,89 @@
+import { Hono, type MiddlewareHandler } from "hono";
+import type { EmulatorContext } from "./context";
+import { clerkErrorResponse, notFoundResponse } from "./http";
+import { jwksRoutes } from "./routes/backend/jwks";
+import { jwtTemplateRoutes } from "./routes/backend/jwt-templates";
+import { sessionRoutes } from "./routes/backend/sessions";
+import { userRoutes } from "./routes/backend/users";
+
+export interface AppOptions {
+  secretKey: string;
+  latencyMs: number;
+  log: (line: string) => void;
+}
+
+// Path segments that look like a JWT or a secret key are never written to the log.
+const SECRET_LOOKING_SEGMENT = /^(?:[\w-]+\.[\w-]+\.[\w-]*|sk_\w+)$/;
+
+/** Logs one line per request: method, path without query, status, milliseconds. */
+function requestLog(log: (line: string) => void): MiddlewareHandler {
+  return async (c, next) => {
+    const started = performance.now();
+    await next();
+    const path = c.req.path
+      .split("/")
+      .map((segment) => (SECRET_LOOKING_SEGMENT.test(segment) ? "[redacted]" : segment))
+      .join("/");
+    log(`${c.req.method} ${path} ${c.res.status} ${Math.round(performance.now() - started)}ms`);
+  };
+}
+
+/** Stands in for the network round trip to Clerk. */
+function simulatedLatency(latencyMs: number): MiddlewareHandler {
+  return async (_c, next) => {
+    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    await next();
+  };
+}
+
+/** Backend API calls carry `Authorization: Bearer <secret key>`. */
+function requireSecretKey(secretKey: string): MiddlewareHandler {
+  return async (c, next) => {
+    const authorization = c.req.header("Authorization");
+    if (!authorization?.startsWith("Bearer ")) {
+      return clerkErrorResponse(401, [
+        {
+          code: "authentication_invalid",
+          message: "Invalid authentication",
+          long_message: "Unable to authenticate the request, you need to supply an active secret key.",
+        },
+      ]);
+    }
+    if (authorization.slice("Bearer ".length) !== secretKey) {
+      return clerkErrorResponse(401, [
+        {
+          code: "clerk_key_invalid",
+          message: "Secret key invalid",
+          long_message: "The provided secret key is invalid. Make sure that your secret key is correct.",
+        },
+      ]);
+    }
+    await next();
+  };
+}
+
+export function createApp(context: EmulatorContext, options: AppOptions): Hono {
+  const app = new Hono();
+  app.use(requestLog(options.log));
+
+  const authenticated = requireSecretKey(options.secretKey);
+  const delayed = simulatedLatency(options.latencyMs);
+  const backendApi = [
+    { path: "/v1/jwks", routes: jwksRoutes(context), middleware: [authenticated] },
+    { path: "/v1/sessions", routes: sessionRoutes(context), middleware: [delayed, authenticated] },
+    { path: "/v1/users", routes: userRoutes(context), middleware: [delayed, authenticated] },
+    { path: "/v1/jwt_templates", routes: jwtTemplateRoutes(context), middleware: [delayed, authenticated] },
+  ];
+  for (const { path, routes, middleware } of backendApi) {
+    app.route(path, new Hono().use(...middleware).route("/", routes));
+  }
+
+  app.notFound((c) => notFoundResponse("not found", `No route matches ${c.req.method} ${c.req.path}.`));
+  app.onError((error) => {
+    console.error(error);
+    return clerkErrorResponse(500, [
+      { code: "internal_clerk_error", message: "Oops, an unexpected error occurred", long_message: error.message },
+    ]);
+  });
+  return app;
+}

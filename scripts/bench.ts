@@ -1,0 +1,372 @@
+/**
+ * `npm run bench`: the token route with template-token reuse on and off, and
+ * the authentication-only floor (`GET /api/me`), under the same load, against
+ * the offline emulator with a simulated Clerk round trip; then how Clerk calls
+ * grow with sessions, memory per cached token, and the home page's JavaScript
+ * and render time. Prints Markdown tables, ratios and a PASS/FAIL line per
+ * target of issue 4, writes it all to bench-results/, and exits 1 if a target
+ * fails. Everything listens on 127.0.0.1.
+ *
+ *   npm run bench -- --sessions 10 --connections 50 --duration 10 --latency-ms 50
+ */
+import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdir, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { gzipSync } from "node:zlib";
+import autocannon from "autocannon";
+import { decodeJwt } from "jose";
+import { reusableForMs, TemplateTokenCache, type Clock } from "../app/token-cache.server";
+import { startEmulator } from "../emulator/src/index";
+import { REPO_ROOT, startAppServer, type AppServer } from "../tests/support/app-server";
+import { templateTokenCallCounter } from "../tests/support/clerk-calls";
+import { appEnvFor, mintSessionToken } from "../tests/support/clerk-env";
+import { writeSeedWithSessions } from "../tests/support/seed-sessions";
+import { makeTempDir } from "../tests/support/tmp";
+
+const TOKEN_ROUTE = "/api/get-token-example";
+const FLOOR_ROUTE = "/api/me";
+const GROWTH_SESSIONS = [1, 10, 100, 1000];
+const WARM_UP_SECONDS = 2;
+const MEMORY_SAMPLE_ENTRIES = 10_000;
+const BOUND = { maxEntries: 1000, sessions: 5000 };
+const FIRST_PARTY_JS_BUDGET_BYTES = 150 * 1024;
+
+const OPTIONS = {
+  sessions: { default: 10, help: "sessions sharing the main load" },
+  connections: { default: 50, help: "concurrent connections" },
+  duration: { default: 10, help: "seconds per main run" },
+  "latency-ms": { default: 50, help: "simulated Clerk round trip" },
+  "growth-rate": { default: 500, help: "requests/s of each sessions-growth run" },
+  "growth-duration": { default: 5, help: "seconds per sessions-growth run" },
+  "page-requests": { default: 300, help: "home-page requests timed, signed out and signed in each" },
+} as const;
+type Settings = { [name in keyof typeof OPTIONS]: number };
+
+function readSettings(): Settings {
+  const { values } = parseArgs({
+    options: Object.fromEntries(Object.keys(OPTIONS).map((name) => [name, { type: "string" as const }])),
+  });
+  const settings = {} as Settings;
+  for (const [name, option] of Object.entries(OPTIONS) as Array<[keyof Settings, (typeof OPTIONS)[keyof Settings]]>) {
+    const value = Number(values[name] ?? option.default);
+    if (!Number.isInteger(value) || value < (name === "latency-ms" ? 0 : 1)) {
+      const usage = Object.entries(OPTIONS).map(([n, o]) => `  --${n} (${o.help}, default ${o.default})`);
+      throw new Error(`--${name} must be a whole number${name === "latency-ms" ? "" : " above 0"}.\nOptions:\n${usage.join("\n")}`);
+    }
+    settings[name] = value;
+  }
+  return settings;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(values: number[], share: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? NaN;
+}
+
+async function mapWithConcurrency<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = [];
+  let next = 0;
+  const worker = async () => {
+    for (let index = next++; index < items.length; index = next++) results[index] = await work(items[index]!);
+  };
+  await Promise.all(Array.from({ length: limit }, worker));
+  return results;
+}
+
+interface LoadResult {
+  requests: number;
+  requestsPerSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  failures: number;
+  clerkCalls: number;
+  clerkCallsPer1000: number;
+}
+
+const clerkCalls = templateTokenCallCounter();
+
+/**
+ * Drives `url` with autocannon, each request carrying the next session token
+ * in turn, and counts the Clerk template-token calls the emulator served.
+ */
+async function load(url: string, sessionTokens: string[], options: { connections: number; duration: number; overallRate?: number; settleMs: number }): Promise<LoadResult> {
+  let turn = 0;
+  const callsBefore = clerkCalls.count;
+  const result = await autocannon({
+    url,
+    connections: options.connections,
+    duration: options.duration,
+    overallRate: options.overallRate,
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          headers: { ...request.headers, authorization: `Bearer ${sessionTokens[turn++ % sessionTokens.length]}` },
+        }),
+      },
+    ],
+  });
+  // Clerk calls still under way when the load stopped are logged when they end.
+  await sleep(options.settleMs);
+  const calls = clerkCalls.count - callsBefore;
+  const requests = result.requests.total;
+  return {
+    requests,
+    requestsPerSecond: result.requests.average,
+    p50Ms: result.latency.p50,
+    p99Ms: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+    clerkCalls: calls,
+    clerkCallsPer1000: requests === 0 ? 0 : (calls / requests) * 1000,
+  };
+}
+
+/** Heap bytes per cached token, tokens and keys shaped like real ones, measured in this process. */
+async function memoryPerCachedToken(sampleJwt: string, clock: Clock): Promise<number> {
+  const gc = globalThis.gc;
+  if (!gc) throw new Error("Run with node's --expose-gc (npm run bench does).");
+  const collect = () => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const before = collect();
+  const cache = new TemplateTokenCache({ enabled: true, maxEntries: MEMORY_SAMPLE_ENTRIES, clock });
+  for (let i = 0; i < MEMORY_SAMPLE_ENTRIES; i += 1) {
+    // A distinct, flat string of the real token's length, as Clerk's answers are.
+    const jwt = Buffer.from(`${sampleJwt.slice(0, -8)}${String(i).padStart(8, "0")}`).toString();
+    await cache.lookup(JSON.stringify([`sess_${randomBytes(14).toString("hex")}`, "test"]), async () => jwt);
+  }
+  const after = collect();
+  if (cache.size !== MEMORY_SAMPLE_ENTRIES) throw new Error(`Expected ${MEMORY_SAMPLE_ENTRIES} cached tokens, found ${cache.size}.`);
+  return (after - before) / MEMORY_SAMPLE_ENTRIES;
+}
+
+/** The most entries a cache bounded to BOUND.maxEntries ever holds while BOUND.sessions sessions ask at once. */
+async function largestEntryCount(sampleJwt: string, clock: Clock): Promise<number> {
+  const cache = new TemplateTokenCache({ enabled: true, maxEntries: BOUND.maxEntries, clock });
+  let largest = 0;
+  await Promise.all(
+    Array.from({ length: BOUND.sessions }, async (_, i) => {
+      await cache.lookup(JSON.stringify([`sess_${i}`, "test"]), async () => sampleJwt);
+      largest = Math.max(largest, cache.size);
+    }),
+  );
+  return largest;
+}
+
+/** Same-origin scripts the HTML loads: module preloads, script sources and inline module imports. */
+function firstPartyScriptUrls(html: string, origin: string): string[] {
+  const found = [
+    ...[...html.matchAll(/<link\b[^>]*\brel="modulepreload"[^>]*>/g)].map((tag) => /\bhref="([^"]+)"/.exec(tag[0])?.[1]),
+    ...[...html.matchAll(/<script\b[^>]*\bsrc="([^"]+)"/g)].map((match) => match[1]),
+    ...[...html.matchAll(/\b(?:import|from)\s*"([^"]+\.js)"/g)].map((match) => match[1]),
+  ];
+  const urls = found.filter((url): url is string => url !== undefined).map((url) => new URL(url, origin));
+  // clerk-js comes from Clerk's (here the emulator's) origin: not first-party.
+  return [...new Set(urls.filter((url) => url.origin === origin).map(String))];
+}
+
+async function homePage(app: AppServer, sessionToken: string, requests: number) {
+  const html = await (await fetch(`${app.url}/`, { headers: { Accept: "text/html" } })).text();
+  const scripts = await Promise.all(
+    firstPartyScriptUrls(html, app.url).map(async (url) => gzipSync(Buffer.from(await (await fetch(url)).arrayBuffer())).length),
+  );
+  const inlineScripts = [...html.matchAll(/<script\b[^>]*>([\s\S]*?)<\/script>/g)].map((match) => match[1] ?? "").join("\n");
+
+  const renderMs = async (headers: Record<string, string>) => {
+    const times: number[] = [];
+    for (let i = 0; i < requests; i += 1) {
+      const started = performance.now();
+      const response = await fetch(`${app.url}/`, { headers: { Accept: "text/html", ...headers } });
+      await response.text();
+      if (response.status !== 200) throw new Error(`GET / answered ${response.status}`);
+      times.push(performance.now() - started);
+    }
+    return percentile(times, 0.5);
+  };
+  return {
+    scriptFiles: scripts.length,
+    scriptGzipBytes: scripts.reduce((sum, bytes) => sum + bytes, 0),
+    inlineScriptGzipBytes: gzipSync(inlineScripts).length,
+    renderP50SignedOutMs: await renderMs({}),
+    renderP50SignedInMs: await renderMs({ Authorization: `Bearer ${sessionToken}` }),
+  };
+}
+
+const fixed = (value: number, digits = 1) => value.toFixed(digits);
+const kib = (bytes: number) => `${fixed(bytes / 1024)} KB`;
+
+function markdownTable(head: string[], rows: Array<Array<string | number>>): string {
+  const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
+  return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
+}
+
+async function main() {
+  const settings = readSettings();
+  console.log("Building the app (npx remix build)…");
+  const build = spawnSync("npx", ["remix", "build"], { cwd: REPO_ROOT, stdio: ["ignore", "ignore", "inherit"] });
+  if (build.status !== 0) throw new Error("npx remix build failed.");
+
+  const temp = await makeTempDir("rct-bench-");
+  const growthTotal = GROWTH_SESSIONS.reduce((sum, count) => sum + count, 0);
+  // Main sessions, one for warming up, and fresh ones for each growth run.
+  const seed = await writeSeedWithSessions(temp.dir, settings.sessions + 1 + growthTotal);
+  const emulator = await startEmulator({
+    port: 0,
+    dataDir: temp.dir,
+    seedFile: seed.seedFile,
+    latencyMs: settings["latency-ms"],
+    // Session tokens that outlive the whole run, so none expires mid-load.
+    sessionTokenLifetimeSeconds: 3600,
+    log: clerkCalls.log,
+  });
+  const servers: AppServer[] = [];
+  try {
+    console.log(`Minting ${seed.sessions.length} session tokens…`);
+    const tokens = await mapWithConcurrency(seed.sessions, 50, (session) => mintSessionToken(emulator, session.sessionId));
+    const mainTokens = tokens.slice(0, settings.sessions);
+    const warmUpToken = tokens[settings.sessions]!;
+    let growthPool = tokens.slice(settings.sessions + 1);
+
+    console.log("Starting the production server twice: reuse on, and TOKEN_CACHE=off…");
+    const [reuseOn, reuseOff] = await Promise.all([
+      startAppServer(appEnvFor(emulator, { TOKEN_CACHE: "on" })),
+      startAppServer(appEnvFor(emulator, { TOKEN_CACHE: "off" })),
+    ]);
+    servers.push(reuseOn, reuseOff);
+
+    const settleMs = settings["latency-ms"] + 250;
+    const mainLoad = { connections: settings.connections, duration: settings.duration, settleMs };
+    for (const server of [reuseOn, reuseOff]) {
+      for (const route of [FLOOR_ROUTE, TOKEN_ROUTE]) {
+        await load(`${server.url}${route}`, [warmUpToken], { ...mainLoad, duration: WARM_UP_SECONDS });
+      }
+    }
+
+    console.log(`Measuring: ${settings.sessions} sessions, ${settings.connections} connections, ${settings.duration} s per run…`);
+    const floor = await load(`${reuseOn.url}${FLOOR_ROUTE}`, mainTokens, mainLoad);
+    const on = await load(`${reuseOn.url}${TOKEN_ROUTE}`, mainTokens, mainLoad);
+    const off = await load(`${reuseOff.url}${TOKEN_ROUTE}`, mainTokens, mainLoad);
+
+    // The reuse window, read from a real template token: how long one Clerk call serves a session.
+    const sampleResponse = await fetch(`${reuseOn.url}${TOKEN_ROUTE}`, { headers: { Authorization: `Bearer ${warmUpToken}` } });
+    const sampleJwt = ((await sampleResponse.json()) as { token: { jwt: string } }).token.jwt;
+    const { iat = 0, exp = 0 } = decodeJwt(sampleJwt);
+    const reuseWindowSeconds = reusableForMs(sampleJwt, iat * 1000) / 1000;
+    const allowedCalls = (sessions: number, seconds: number) => sessions * Math.ceil(seconds / reuseWindowSeconds);
+
+    console.log(`Measuring Clerk calls as sessions grow (${settings["growth-rate"]} requests/s, ${settings["growth-duration"]} s each)…`);
+    const growth = [];
+    for (const sessions of GROWTH_SESSIONS) {
+      const sessionTokens = growthPool.slice(0, sessions);
+      growthPool = growthPool.slice(sessions);
+      const run = await load(`${reuseOn.url}${TOKEN_ROUTE}`, sessionTokens, {
+        ...mainLoad,
+        duration: settings["growth-duration"],
+        overallRate: settings["growth-rate"],
+      });
+      growth.push({ sessions, ...run, allowedCalls: allowedCalls(sessions, settings["growth-duration"]) });
+    }
+
+    console.log("Measuring memory and the home page…");
+    // The in-process caches see the sample token as just minted, however long the runs above took.
+    const mintedClock = { now: () => iat * 1000 };
+    const bytesPerEntry = await memoryPerCachedToken(sampleJwt, mintedClock);
+    const largestEntries = await largestEntryCount(sampleJwt, mintedClock);
+    const page = await homePage(reuseOn, warmUpToken, settings["page-requests"]);
+
+    const ratios = {
+      onOverOffThroughput: on.requestsPerSecond / off.requestsPerSecond,
+      onOverFloorThroughput: on.requestsPerSecond / floor.requestsPerSecond,
+      onP99OverOffP50: on.p99Ms / off.p50Ms,
+    };
+    const mainAllowed = allowedCalls(settings.sessions, settings.duration);
+    const firstPartyJsBytes = page.scriptGzipBytes + page.inlineScriptGzipBytes;
+    const targets = [
+      {
+        target: "Clerk calls with reuse on ≤ 1 per session and template per reuse window",
+        pass: on.clerkCalls <= mainAllowed && growth.every((run) => run.clerkCalls <= run.allowedCalls),
+        measured: [`main ${on.clerkCalls} ≤ ${mainAllowed}`, ...growth.map((run) => `${run.sessions} sessions ${run.clerkCalls} ≤ ${run.allowedCalls}`)].join(", "),
+      },
+      { target: "reuse-on throughput ≥ 0.9 × floor", pass: ratios.onOverFloorThroughput >= 0.9, measured: `${fixed(ratios.onOverFloorThroughput, 2)}×` },
+      {
+        target: `reuse-on throughput ≥ 2 × reuse-off (${settings["latency-ms"]} ms Clerk, ${settings.connections} connections)`,
+        pass: ratios.onOverOffThroughput >= 2,
+        measured: `${fixed(ratios.onOverOffThroughput, 2)}×`,
+      },
+      { target: "reuse-on p99 < reuse-off p50", pass: on.p99Ms < off.p50Ms, measured: `${on.p99Ms} ms < ${off.p50Ms} ms` },
+      {
+        target: `cache entries never exceed ${BOUND.maxEntries} with ${BOUND.sessions} sessions`,
+        pass: largestEntries <= BOUND.maxEntries,
+        measured: `at most ${largestEntries}`,
+      },
+      { target: "home page first-party JS < 150 KB gzip", pass: firstPartyJsBytes < FIRST_PARTY_JS_BUDGET_BYTES, measured: kib(firstPartyJsBytes) },
+      { target: "no failed requests", pass: [floor, on, off, ...growth].every((run) => run.failures === 0), measured: `${[floor, on, off, ...growth].reduce((sum, run) => sum + run.failures, 0)} failed` },
+    ];
+
+    const scenarioRow = (name: string, run: LoadResult) => [
+      name, fixed(run.requestsPerSecond, 0), run.p50Ms, run.p99Ms, run.requests, run.failures, run.clerkCalls, fixed(run.clerkCallsPer1000, 2),
+    ]; // prettier-ignore
+    const report = [
+      `### Token route: ${settings.sessions} sessions, ${settings.connections} connections, ${settings.duration} s per run, Clerk round trip ${settings["latency-ms"]} ms`,
+      "",
+      markdownTable(
+        ["scenario", "requests/s", "p50 ms", "p99 ms", "requests", "failed", "Clerk calls", "Clerk calls / 1000 requests"],
+        [
+          scenarioRow(`floor: \`GET ${FLOOR_ROUTE}\` (authentication only)`, floor),
+          scenarioRow("token route, reuse on", on),
+          scenarioRow("token route, `TOKEN_CACHE=off` (documented pattern)", off),
+        ],
+      ),
+      "",
+      `Ratios: throughput reuse on ÷ off **${fixed(ratios.onOverOffThroughput, 2)}×**, reuse on ÷ floor **${fixed(ratios.onOverFloorThroughput, 2)}×**; reuse-on p99 ÷ reuse-off p50 **${fixed(ratios.onP99OverOffP50, 2)}**.`,
+      "",
+      `### Clerk calls as sessions grow: reuse on, ${settings["growth-rate"]} requests/s for ${settings["growth-duration"]} s each`,
+      "",
+      markdownTable(
+        ["sessions", "requests", "Clerk calls", "Clerk calls / 1000 requests", `allowed (1 per session per ${fixed(reuseWindowSeconds, 0)} s reuse window)`],
+        growth.map((run) => [run.sessions, run.requests, run.clerkCalls, fixed(run.clerkCallsPer1000, 2), run.allowedCalls]),
+      ),
+      "",
+      "With `TOKEN_CACHE=off` every request is a Clerk call (1000 per 1000 requests), whatever the number of sessions.",
+      "",
+      "### Memory and the home page",
+      "",
+      markdownTable(
+        ["measure", "value"],
+        [
+          [`heap per cached token (${MEMORY_SAMPLE_ENTRIES} entries, ${sampleJwt.length}-character tokens)`, `${fixed(bytesPerEntry / 1024, 2)} KB`],
+          [`most entries with TOKEN_CACHE_MAX_ENTRIES=${BOUND.maxEntries} and ${BOUND.sessions} sessions`, largestEntries],
+          [`home page first-party JS, gzip (${page.scriptFiles} files + inline scripts; clerk-js excluded)`, `${kib(page.scriptGzipBytes)} + ${kib(page.inlineScriptGzipBytes)}`],
+          [`home page server render p50, signed out (${settings["page-requests"]} requests)`, `${fixed(page.renderP50SignedOutMs, 2)} ms`],
+          [`home page server render p50, signed in (${settings["page-requests"]} requests)`, `${fixed(page.renderP50SignedInMs, 2)} ms`],
+        ],
+      ),
+      "",
+      `Template \`test\`: ${exp - iat} s lifetime. Machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? "CPU"}, Node ${process.version}.`,
+    ].join("\n");
+
+    console.log(`\n${report}\n`);
+    for (const { target, pass, measured } of targets) console.log(`${pass ? "PASS" : "FAIL"} ${target}: ${measured}`);
+
+    const resultsDir = path.join(REPO_ROOT, "bench-results");
+    await mkdir(resultsDir, { recursive: true });
+    const file = path.join(resultsDir, `bench-${new Date().toISOString().replaceAll(":", "-")}.json`);
+    const machine = { cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model, node: process.version, platform: `${os.platform()} ${os.release()}` };
+    const results = { settings, machine, reuseWindowSeconds, main: { floor, on, off }, ratios, growth, memory: { bytesPerEntry, largestEntries, bound: BOUND }, page, targets };
+    await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\nWrote ${path.relative(REPO_ROOT, file)}`);
+    process.exitCode = targets.every((t) => t.pass) ? 0 : 1;
+  } finally {
+    await Promise.all(servers.map((server) => server.stop()));
+    await emulator.close();
+    await temp.remove();
+  }
+}
+
+await main();

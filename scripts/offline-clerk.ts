@@ -1,0 +1,97 @@
+/**
+ * What `npm run dev` and `npm run start:offline` share: choosing between real
+ * Clerk and the offline emulator, and starting the emulator when it is used.
+ */
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { ConfigError, loadConfig } from "../app/env.server";
+import { startEmulator, type RunningEmulator } from "../emulator/src/index";
+
+const KEY_VARIABLES = ["CLERK_SECRET_KEY", "CLERK_PUBLISHABLE_KEY"] as const;
+
+export function fail(message: string): never {
+  console.error(`\n${message}\n`);
+  process.exit(1);
+}
+
+export async function assertPortFree(port: number, variable: string) {
+  await new Promise<void>((resolve) => {
+    const probe = createServer();
+    probe.once("error", () =>
+      fail(`Port ${port} on 127.0.0.1 is already in use. Stop what runs there, or set ${variable} to another port.`),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
+/** Reads .env (without overriding the environment) and tells whether Clerk keys are configured. */
+export function clerkKeysConfigured(): boolean {
+  if (existsSync(".env")) process.loadEnvFile(".env");
+  const present = KEY_VARIABLES.filter((name) => process.env[name]);
+  if (present.length === 1) {
+    const missing = KEY_VARIABLES.find((name) => !process.env[name]);
+    fail(
+      `${present[0]} is set but ${missing} is not. Set both (from https://dashboard.clerk.com/last-active?path=api-keys) ` +
+        "to use Clerk, or unset both to use the offline emulator.",
+    );
+  }
+  return present.length === KEY_VARIABLES.length;
+}
+
+/** Stops with the configuration's own message when a variable is malformed. */
+export function assertValidConfig() {
+  try {
+    loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) fail(error.message);
+    throw error;
+  }
+}
+
+/** The seeded users' sign-in details, read from the emulator's seed file. */
+function demoUsers(): string {
+  const seed = JSON.parse(readFileSync("emulator/src/seed.json", "utf8")) as {
+    users: Array<{ email_address: string; password: string }>;
+  };
+  return seed.users.map((user) => `${user.email_address} / ${user.password}`).join(", ");
+}
+
+/**
+ * Starts the emulator and points this process's environment at it, the way
+ * real keys point the app at Clerk; clerk-js reaches it through the app's proxy.
+ */
+export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator> {
+  const port = Number(process.env.EMULATOR_PORT ?? 4010);
+  await assertPortFree(port, "EMULATOR_PORT");
+  const emulator = await startEmulator({ port });
+  Object.assign(process.env, {
+    CLERK_SECRET_KEY: emulator.secretKey,
+    CLERK_PUBLISHABLE_KEY: emulator.publishableKey,
+    CLERK_API_URL: emulator.apiUrl,
+    CLERK_JWT_KEY: emulator.jwtKey,
+    CLERK_PROXY_URL: process.env.CLERK_PROXY_URL ?? "/__clerk",
+    CLERK_JWT_TEMPLATES: process.env.CLERK_JWT_TEMPLATES ?? "test,profile,partner-hs256",
+  });
+  console.log(
+    [
+      "",
+      "  No Clerk keys configured: using the OFFLINE CLERK EMULATOR (a local stand-in, not Clerk).",
+      `  Emulator: ${emulator.url}`,
+      `  App:      ${appUrl}`,
+      `  Demo users (email / password): ${demoUsers()}`,
+      "",
+    ].join("\n"),
+  );
+  return emulator;
+}
+
+/** Runs the app's server process in the foreground; Ctrl-C stops it, then the emulator, if any. */
+export function runServer(command: string, args: string[], env: NodeJS.ProcessEnv, emulator?: RunningEmulator) {
+  const child = spawn(command, args, { stdio: "inherit", env });
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+  child.on("exit", async (code) => {
+    await emulator?.close();
+    process.exit(code ?? 0);
+  });
+}

@@ -1,0 +1,60 @@
+/**
+ * The app's HTTP server (`npm start`, and `npm run dev` through remix dev):
+ * Remix behind Express, with Clerk's Frontend API proxy when configured and
+ * request logs that never hold a token.
+ */
+import { createRequestHandler } from "@remix-run/express";
+import { broadcastDevReady, installGlobals, type ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { ConfigError, loadConfig } from "../app/env.server";
+import { clerkProxy } from "./clerk-proxy";
+import { requestLog } from "./request-log";
+
+installGlobals({ nativeFetch: true });
+
+function exitWith(message: string): never {
+  console.error(`\n${message}\n`);
+  process.exit(1);
+}
+
+function readConfig() {
+  try {
+    return loadConfig(process.env);
+  } catch (error) {
+    if (error instanceof ConfigError) exitWith(error.message);
+    throw error;
+  }
+}
+
+const config = readConfig();
+const port = Number(process.env.PORT ?? 3000);
+const host = process.env.HOST ?? "127.0.0.1";
+const mode = process.env.NODE_ENV === "development" ? "development" : "production";
+const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+
+const app = express();
+app.disable("x-powered-by");
+app.use(requestLog);
+if (config.clerkProxy) {
+  // Mounted before compression so that the Frontend API's answers pass through untouched.
+  app.use(config.clerkProxy.path, clerkProxy({ ...config.clerkProxy, secretKey: config.secretKey }));
+}
+app.use(compression());
+app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(express.static("public", { maxAge: "1h" }));
+app.all("*", createRequestHandler({ build, mode }));
+
+const server = app.listen(port, host, () => {
+  console.log(`App listening on http://${host}:${port}`);
+  if (mode === "development") void broadcastDevReady(build);
+});
+server.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EADDRINUSE") exitWith(`Port ${port} on ${host} is already in use. Set PORT to another port.`);
+  throw error;
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => server.close(() => process.exit(0)));
+}

@@ -1,0 +1,14 @@
+import type { RequestHandler } from "express";
+
+/**
+ * One line per request: method, path, status, milliseconds. Never the query
+ * string: Clerk's handshake brings a JWT back in `?__clerk_handshake=`.
+ */
+export const requestLog: RequestHandler = (req, res, next) => {
+  const started = performance.now();
+  res.on("finish", () => {
+    const path = req.originalUrl.split("?")[0];
+    console.log(`${req.method} ${path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+  });
+  next();
+};

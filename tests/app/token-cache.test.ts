@@ -1,0 +1,197 @@
+import { describe, expect, it, vi } from "vitest";
+import { reusableForMs, serverTimingOf, TemplateTokenCache } from "~/token-cache.server";
+import { unsignedToken } from "../support/forge";
+
+/**
+ * The token cache on its own, with a clock the test moves and a stand-in for
+ * the Clerk call (the cache is app code: it only sees a function that mints).
+ */
+
+const T0 = Date.UTC(2025, 0, 1);
+
+class ManualClock {
+  constructor(private ms = T0) {}
+  now = () => this.ms;
+  advance(ms: number) {
+    this.ms += ms;
+  }
+}
+
+/** A token issued at `iatMs` that lives `lifetimeSeconds`; decodable, like Clerk's. */
+function tokenIssuedAt(iatMs: number, lifetimeSeconds: number, sub = "user_a"): string {
+  const iat = Math.floor(iatMs / 1000);
+  return unsignedToken(undefined, { sub, iat, exp: iat + lifetimeSeconds, jti: crypto.randomUUID() });
+}
+
+/** A mint the test settles by hand, counting its calls. */
+function deferredMint() {
+  const calls: Array<{ resolve: (jwt: string) => void; reject: (error: unknown) => void }> = [];
+  const mint = vi.fn(() => new Promise<string>((resolve, reject) => calls.push({ resolve, reject })));
+  return { mint, calls };
+}
+
+function cacheWith(clock: ManualClock, options: { enabled?: boolean; maxEntries?: number } = {}) {
+  return new TemplateTokenCache({ enabled: options.enabled ?? true, maxEntries: options.maxEntries ?? 100, clock });
+}
+
+describe("reusableForMs", () => {
+  it.each([
+    ["a fresh 60 s token: until 15 s (25 %) before exp", 0, 60, 45_000],
+    ["a fresh 300 s token: until 75 s (25 %) before exp", 0, 300, 225_000],
+    ["a fresh 30 s token: until 10 s (the floor) before exp", 0, 30, 20_000],
+    ["a 60 s token 40 s old", 40_000, 60, 5_000],
+    ["a 60 s token with 12 s left", 48_000, 60, 0],
+    ["an expired token", 90_000, 60, 0],
+  ])("%s", (_name, ageMs, lifetimeSeconds, expected) => {
+    expect(reusableForMs(tokenIssuedAt(T0, lifetimeSeconds), T0 + ageMs)).toBe(expected);
+  });
+
+  it("reads the lifetime from the token, not from an assumption", () => {
+    // Issued 100 s ago with 200 s to go: a 300 s token, so 75 s must remain → 125 s more.
+    const iat = T0 / 1000 - 100;
+    const jwt = unsignedToken(undefined, { iat, exp: iat + 300 });
+    expect(reusableForMs(jwt, T0)).toBe(125_000);
+  });
+
+  it.each([
+    ["no exp", unsignedToken(undefined, { iat: T0 / 1000 })],
+    ["no iat", unsignedToken(undefined, { exp: T0 / 1000 + 60 })],
+    ["exp before iat", unsignedToken(undefined, { iat: T0 / 1000, exp: T0 / 1000 - 1 })],
+    ["not a JWT", "not-a-jwt"],
+  ])("is 0 for a token with %s", (_name, jwt) => {
+    expect(reusableForMs(jwt, T0)).toBe(0);
+  });
+});
+
+describe("TemplateTokenCache", () => {
+  it("calls Clerk once, then reuses the token", async () => {
+    const clock = new ManualClock();
+    const cache = cacheWith(clock);
+    const jwt = tokenIssuedAt(T0, 60);
+    const mint = vi.fn(async () => jwt);
+
+    expect(await cache.lookup("k", mint)).toMatchObject({ jwt, outcome: "miss", clerkMs: expect.any(Number) });
+    expect(await cache.lookup("k", mint)).toEqual({ jwt, outcome: "hit" });
+    expect(mint).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps each key's token apart", async () => {
+    const cache = cacheWith(new ManualClock());
+    const a = tokenIssuedAt(T0, 60, "user_a");
+    const b = tokenIssuedAt(T0, 60, "user_b");
+    await cache.lookup("a", async () => a);
+    await cache.lookup("b", async () => b);
+    expect((await cache.lookup("a", async () => b)).jwt).toBe(a);
+    expect((await cache.lookup("b", async () => a)).jwt).toBe(b);
+  });
+
+  it("serves a token while it keeps max(10 s, 25 %) of its life, and not one millisecond longer", async () => {
+    const clock = new ManualClock();
+    const cache = cacheWith(clock);
+    const first = tokenIssuedAt(T0, 60);
+    await cache.lookup("k", async () => first);
+
+    clock.advance(45_000); // exactly 15 s (25 % of 60 s) left
+    expect(await cache.lookup("k", async () => "unused")).toEqual({ jwt: first, outcome: "hit" });
+
+    clock.advance(1);
+    const second = tokenIssuedAt(clock.now(), 60);
+    expect(await cache.lookup("k", async () => second)).toMatchObject({ jwt: second, outcome: "miss" });
+  });
+
+  it("hands out but never keeps a token that arrives with too little life left", async () => {
+    const clock = new ManualClock();
+    const cache = cacheWith(clock);
+    const mint = vi.fn(async () => tokenIssuedAt(T0 - 50_000, 60)); // 10 s left, 15 s needed
+    expect((await cache.lookup("k", mint)).outcome).toBe("miss");
+    expect((await cache.lookup("k", mint)).outcome).toBe("miss");
+    expect(mint).toHaveBeenCalledTimes(2);
+    expect(cache.size).toBe(0);
+  });
+
+  it("makes one Clerk call for concurrent misses of the same key, and all share its token", async () => {
+    const cache = cacheWith(new ManualClock());
+    const { mint, calls } = deferredMint();
+    const lookups = Array.from({ length: 20 }, () => cache.lookup("k", mint));
+    const jwt = tokenIssuedAt(T0, 60);
+    calls[0]!.resolve(jwt);
+
+    const results = await Promise.all(lookups);
+    expect(mint).toHaveBeenCalledTimes(1);
+    expect(new Set(results.map((result) => result.jwt))).toEqual(new Set([jwt]));
+    expect(results.every((result) => result.outcome === "miss")).toBe(true);
+  });
+
+  it("shares a failed call's error with every waiter and keeps nothing: the next lookup calls again", async () => {
+    const cache = cacheWith(new ManualClock());
+    const { mint, calls } = deferredMint();
+    const lookups = Array.from({ length: 5 }, () => cache.lookup("k", mint));
+    const failure = new Error("Clerk is down");
+    calls[0]!.reject(failure);
+
+    const settled = await Promise.allSettled(lookups);
+    expect(settled.map((result) => (result.status === "rejected" ? result.reason : result))).toEqual(
+      Array(5).fill(failure),
+    );
+    expect(mint).toHaveBeenCalledTimes(1);
+
+    const next = cache.lookup("k", mint);
+    expect(mint).toHaveBeenCalledTimes(2);
+    calls[1]!.resolve(tokenIssuedAt(T0, 60));
+    expect((await next).outcome).toBe("miss");
+  });
+
+  it("calls Clerk for a fresh lookup and keeps the new token for the next ones", async () => {
+    const cache = cacheWith(new ManualClock());
+    const old = tokenIssuedAt(T0, 60);
+    const renewed = tokenIssuedAt(T0, 60);
+    await cache.lookup("k", async () => old);
+
+    expect(await cache.lookup("k", async () => renewed, { fresh: true })).toMatchObject({
+      jwt: renewed,
+      outcome: "bypass",
+    });
+    expect(await cache.lookup("k", async () => "unused")).toEqual({ jwt: renewed, outcome: "hit" });
+  });
+
+  it("drops the kept token when a fresh call fails (Clerk may have ended the session)", async () => {
+    const cache = cacheWith(new ManualClock());
+    await cache.lookup("k", async () => tokenIssuedAt(T0, 60));
+    await expect(cache.lookup("k", () => Promise.reject(new Error("session gone")), { fresh: true })).rejects.toThrow();
+    const after = tokenIssuedAt(T0, 60);
+    expect(await cache.lookup("k", async () => after)).toMatchObject({ jwt: after, outcome: "miss" });
+  });
+
+  it("when disabled, calls Clerk for every lookup, even concurrent ones, and keeps nothing", async () => {
+    const cache = cacheWith(new ManualClock(), { enabled: false });
+    const mint = vi.fn(async () => tokenIssuedAt(T0, 60));
+    const results = await Promise.all(Array.from({ length: 5 }, () => cache.lookup("k", mint)));
+    expect(mint).toHaveBeenCalledTimes(5);
+    expect(results.every((result) => result.outcome === "bypass")).toBe(true);
+    expect(cache.size).toBe(0);
+  });
+
+  it("never keeps more than maxEntries tokens (1000 entries, 5000 sessions at once), dropping the least recently used", async () => {
+    const cache = cacheWith(new ManualClock(), { maxEntries: 1000 });
+    const jwt = tokenIssuedAt(T0, 60);
+    let largest = 0;
+    await Promise.all(
+      Array.from({ length: 5000 }, async (_, i) => {
+        await cache.lookup(`sess_${i}`, async () => jwt);
+        largest = Math.max(largest, cache.size);
+      }),
+    );
+    expect(largest).toBe(1000);
+    expect((await cache.lookup("sess_4999", async () => jwt)).outcome).toBe("hit");
+    expect((await cache.lookup("sess_0", async () => jwt)).outcome).toBe("miss");
+  });
+});
+
+describe("serverTimingOf", () => {
+  it("names the outcome, and the Clerk call's duration when there was one", () => {
+    expect(serverTimingOf({ jwt: "a.b.c", outcome: "hit" })).toBe('cache;desc="hit"');
+    expect(serverTimingOf({ jwt: "a.b.c", outcome: "miss", clerkMs: 51.234 })).toBe(
+      'cache;desc="miss", clerk;dur=51.2',
+    );
+  });
+});

@@ -1,0 +1,51 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
+import { startAppServer, type AppServer } from "../support/app-server";
+import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { makeTempDir } from "../support/tmp";
+
+const ROUTE = "/api/me";
+
+let emulator: RunningEmulator;
+let app: AppServer;
+let removeTempDir: () => Promise<void>;
+const emulatorLog: string[] = [];
+
+beforeAll(async () => {
+  const temp = await makeTempDir();
+  removeTempDir = temp.remove;
+  emulator = await startEmulator({ port: 0, dataDir: temp.dir, log: (line) => emulatorLog.push(line) });
+  app = await startAppServer(appEnvFor(emulator));
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await emulator?.close();
+  await removeTempDir?.();
+});
+
+describe(`GET ${ROUTE} over HTTP`, () => {
+  it("answers a request without a session with 401 JSON, like the token route", async () => {
+    const response = await fetch(`${app.url}${ROUTE}`);
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toBe("Bearer");
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await response.json()).toEqual({ message: "Unauthorized" });
+  });
+
+  it("tells who is signed in, from the session token alone: no Clerk API call", async () => {
+    const sessionToken = await mintSessionToken(emulator, "sess_seed_bob");
+    const callsBefore = emulatorLog.length;
+    const response = await fetch(`${app.url}${ROUTE}`, { headers: { Authorization: `Bearer ${sessionToken}` } });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("cache-control")).toBe("no-store");
+    expect(await response.json()).toEqual({ userId: "user_seed_bob", sessionId: "sess_seed_bob" });
+    expect(emulatorLog.length).toBe(callsBefore);
+  });
+
+  it("answers POST with 405 and Allow: GET, HEAD", async () => {
+    const response = await fetch(`${app.url}${ROUTE}`, { method: "POST" });
+    expect(response.status).toBe(405);
+    expect(response.headers.get("allow")).toBe("GET, HEAD");
+  });
+});

@@ -1,0 +1,248 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
+import { startAppServer, type AppServer } from "../support/app-server";
+import { templateTokenCallCounter } from "../support/clerk-calls";
+import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { sessionClaims, signWithInstanceKey, signWithOtherKey } from "../support/forge";
+import { writeSeedWithSessions, type SeededSession } from "../support/seed-sessions";
+import { clerkErrorBody, startStubClerk } from "../support/stub-clerk";
+import { makeTempDir } from "../support/tmp";
+
+/**
+ * Template-token reuse in the production server, against the emulator (Clerk
+ * calls counted from its request log) or, for answers the emulator does not
+ * give, a stub at the network edge.
+ */
+
+const ROUTE = "/api/get-token-example";
+// Long enough that concurrent requests overlap one Clerk call.
+const CLERK_LATENCY_MS = 150;
+const SERVER_TIMING = /^cache;desc="(hit|miss|bypass)"(, clerk;dur=\d+\.\d)?$/;
+
+let emulator: RunningEmulator;
+let removeTempDir: () => Promise<void>;
+const clerkCalls = templateTokenCallCounter();
+let sessions: Array<SeededSession & { token: string }>;
+let reuseOn: AppServer;
+let reuseOff: AppServer;
+let twoEntries: AppServer;
+
+beforeAll(async () => {
+  const temp = await makeTempDir();
+  removeTempDir = temp.remove;
+  const seed = await writeSeedWithSessions(temp.dir, 40);
+  emulator = await startEmulator({
+    port: 0,
+    dataDir: temp.dir,
+    seedFile: seed.seedFile,
+    latencyMs: CLERK_LATENCY_MS,
+    log: clerkCalls.log,
+  });
+  sessions = await Promise.all(
+    seed.sessions.map(async (session) => ({ ...session, token: await mintSessionToken(emulator, session.sessionId) })),
+  );
+  [reuseOn, reuseOff, twoEntries] = await Promise.all([
+    startAppServer(appEnvFor(emulator)),
+    startAppServer(appEnvFor(emulator, { TOKEN_CACHE: "off" })),
+    startAppServer(appEnvFor(emulator, { TOKEN_CACHE_MAX_ENTRIES: "2" })),
+  ]);
+});
+
+afterAll(async () => {
+  await Promise.all([reuseOn?.stop(), reuseOff?.stop(), twoEntries?.stop()]);
+  await emulator?.close();
+  await removeTempDir?.();
+});
+
+/** One session, by index: each test uses its own, so no test sees another's cached tokens. */
+const session = (index: number) => sessions[index]!;
+
+async function getToken(
+  server: AppServer,
+  sessionToken: string,
+  { query = "", headers = {} as Record<string, string> } = {},
+) {
+  const response = await fetch(`${server.url}${ROUTE}${query}`, {
+    headers: { Authorization: `Bearer ${sessionToken}`, ...headers },
+  });
+  const body = await response.json();
+  const timing = response.headers.get("server-timing");
+  return {
+    status: response.status,
+    body,
+    jwt: body.token?.jwt as string | undefined,
+    outcome: timing?.match(SERVER_TIMING)?.[1],
+    timing,
+  };
+}
+
+/** Runs `work` and tells how many template-token calls the emulator served meanwhile. */
+async function countingClerkCalls<T>(work: () => Promise<T>): Promise<{ result: T; calls: number }> {
+  const before = clerkCalls.count;
+  const result = await work();
+  return { result, calls: clerkCalls.count - before };
+}
+
+describe("token reuse (TOKEN_CACHE=on, the default)", () => {
+  it("calls Clerk on the first request, then hands out the same token, and says so in Server-Timing", async () => {
+    const { token } = session(0);
+    const { result, calls } = await countingClerkCalls(async () => [
+      await getToken(reuseOn, token),
+      await getToken(reuseOn, token),
+    ]);
+    const [first, second] = result;
+    expect(first).toMatchObject({ status: 200, outcome: "miss" });
+    expect(first!.timing).toMatch(/clerk;dur=\d/);
+    expect(second).toMatchObject({ status: 200, outcome: "hit", jwt: first!.jwt, timing: 'cache;desc="hit"' });
+    expect(calls).toBe(1);
+  });
+
+  it("keeps each template's token apart", async () => {
+    const { token } = session(1);
+    const { result, calls } = await countingClerkCalls(() =>
+      Promise.all([getToken(reuseOn, token), getToken(reuseOn, token, { query: "?template=profile" })]),
+    );
+    expect(result.map((r) => r.outcome)).toEqual(["miss", "miss"]);
+    expect(decodeJwt(result[1]!.jwt!)).toHaveProperty("greeting");
+    expect((await getToken(reuseOn, token, { query: "?template=profile" })).jwt).toBe(result[1]!.jwt);
+    expect(calls).toBe(2);
+  });
+
+  it("answers Cache-Control: no-cache with a freshly minted token, which later requests then reuse", async () => {
+    const { token } = session(2);
+    const first = await getToken(reuseOn, token);
+    const fresh = await getToken(reuseOn, token, { headers: { "Cache-Control": "no-cache" } });
+    expect(fresh).toMatchObject({ status: 200, outcome: "bypass" });
+    expect(decodeJwt(fresh.jwt!).jti).not.toBe(decodeJwt(first.jwt!).jti);
+    expect(await getToken(reuseOn, token)).toMatchObject({ outcome: "hit", jwt: fresh.jwt });
+  });
+
+  it("makes exactly one Clerk call for 20 concurrent requests of one session, all answered with its token", async () => {
+    const { token } = session(3);
+    const { result, calls } = await countingClerkCalls(() =>
+      Promise.all(Array.from({ length: 20 }, () => getToken(reuseOn, token))),
+    );
+    expect(calls).toBe(1);
+    expect(result.every((r) => r.status === 200 && r.outcome === "miss")).toBe(true);
+    expect(new Set(result.map((r) => r.jwt)).size).toBe(1);
+  });
+
+  it("never hands a session another session's token: 30 sessions asking at once, 3 times each", async () => {
+    const asking = sessions.slice(10, 40);
+    const requests = [...asking, ...asking, ...asking].sort(() => Math.random() - 0.5);
+    const { result, calls } = await countingClerkCalls(() =>
+      Promise.all(requests.map(async ({ token, userId }) => ({ userId, answer: await getToken(reuseOn, token) }))),
+    );
+    for (const { userId, answer } of result) {
+      expect(answer.status).toBe(200);
+      expect(decodeJwt(answer.jwt!).sub).toBe(userId);
+    }
+    expect(calls).toBe(asking.length);
+  });
+
+  it("stops serving a session's cached token as soon as its session token is rejected", async () => {
+    const { token, sessionId, userId } = session(4);
+    expect((await getToken(reuseOn, token)).status).toBe(200);
+    const now = Math.floor(Date.now() / 1000);
+    const expired = await signWithInstanceKey(
+      emulator.privateJwk,
+      sessionClaims(emulator.frontendApiHost, {
+        sid: sessionId,
+        sub: userId,
+        iat: now - 120,
+        nbf: now - 120,
+        exp: now - 60,
+      }),
+    );
+    expect(await getToken(reuseOn, expired)).toMatchObject({ status: 401, body: { message: "Unauthorized" } });
+  });
+
+  it("after Clerk revokes a session, serves its cached token only until a fresh call learns of it (the documented window)", async () => {
+    const { token, sessionId } = session(5);
+    const cached = await getToken(reuseOn, token);
+    await fetch(`${emulator.apiUrl}/v1/sessions/${sessionId}/revoke`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${emulator.secretKey}` },
+    });
+    // The session token is still valid, so within its lifetime the cached token is still handed out.
+    expect(await getToken(reuseOn, token)).toMatchObject({ status: 200, outcome: "hit", jwt: cached.jwt });
+    const fresh = await getToken(reuseOn, token, { headers: { "Cache-Control": "no-cache" } });
+    expect(fresh).toMatchObject({ status: 401, body: { code: "session_not_active" } });
+    // That answer dropped the cached token.
+    expect(await getToken(reuseOn, token)).toMatchObject({ status: 401, body: { code: "session_not_active" } });
+  });
+});
+
+describe("TOKEN_CACHE=off (the documented pattern)", () => {
+  it("calls Clerk for every request, concurrent ones included", async () => {
+    const { token } = session(6);
+    const { result, calls } = await countingClerkCalls(async () => [
+      await getToken(reuseOff, token),
+      await getToken(reuseOff, token),
+      ...(await Promise.all(Array.from({ length: 5 }, () => getToken(reuseOff, token)))),
+    ]);
+    expect(calls).toBe(7);
+    expect(result.every((r) => r.status === 200 && r.outcome === "bypass")).toBe(true);
+    expect(new Set(result.map((r) => r.jwt)).size).toBe(7);
+  });
+});
+
+describe("TOKEN_CACHE_MAX_ENTRIES=2", () => {
+  it("keeps at most two tokens, dropping the least recently used", async () => {
+    const [a, b, c] = [session(7).token, session(8).token, session(9).token];
+    const outcomes = [];
+    for (const token of [a, b, c, c, b, a]) outcomes.push((await getToken(twoEntries, token)).outcome);
+    expect(outcomes).toEqual(["miss", "miss", "miss", "hit", "hit", "miss"]);
+  });
+});
+
+describe("token reuse against Clerk answers the emulator does not give", () => {
+  let stub: Awaited<ReturnType<typeof startStubClerk>>;
+  let app: AppServer;
+  let stubCalls = 0;
+  let answer: (res: ServerResponse) => void;
+
+  beforeAll(async () => {
+    stub = await startStubClerk((_req: IncomingMessage, res) => {
+      stubCalls += 1;
+      setTimeout(() => answer(res), CLERK_LATENCY_MS);
+    });
+    app = await startAppServer(appEnvFor(emulator, { CLERK_API_URL: stub.url }));
+  });
+
+  afterAll(async () => {
+    await app?.stop();
+    await stub?.close();
+  });
+
+  const token = (jwt: string) => (res: ServerResponse) =>
+    res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ object: "token", jwt }));
+
+  async function templateToken(ageSeconds: number, lifetimeSeconds: number) {
+    const iat = Math.floor(Date.now() / 1000) - ageSeconds;
+    return signWithOtherKey(undefined, { sub: session(0).userId, iat, exp: iat + lifetimeSeconds });
+  }
+
+  it("shares one failed Clerk call with the requests waiting for it, and keeps no failure", async () => {
+    answer = (res) =>
+      res.writeHead(503, { "Content-Type": "application/json" }).end(clerkErrorBody("internal_clerk_error", "Oops"));
+    stubCalls = 0;
+    const failed = await Promise.all(Array.from({ length: 5 }, () => getToken(app, session(0).token)));
+    expect(failed.map((r) => r.status)).toEqual([502, 502, 502, 502, 502]);
+    expect(stubCalls).toBe(1);
+
+    answer = token(await templateToken(0, 60));
+    expect(await getToken(app, session(0).token)).toMatchObject({ status: 200, outcome: "miss" });
+    expect(stubCalls).toBe(2);
+  });
+
+  it("does not reuse a token that has less than max(10 s, 25 % of its lifetime) left", async () => {
+    answer = token(await templateToken(48, 60)); // 12 s left of 60: under the 15 s it must keep
+    stubCalls = 0;
+    const outcomes = [(await getToken(app, session(1).token)).outcome, (await getToken(app, session(1).token)).outcome];
+    expect(outcomes).toEqual(["miss", "miss"]);
+    expect(stubCalls).toBe(2);
+  });
+});
