@@ -7,20 +7,23 @@ import { serverTimingOf, TemplateTokenCache } from "~/token-cache.server";
 const JWT_PATTERN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /**
- * The template a request asks for: `?template=` when it names an allowed
- * template, the configured default when absent. Anything else is answered
- * with 400 here and never reaches Clerk.
+ * The name itself when it is on the allowlist (CLERK_JWT_TEMPLATES). Anything
+ * else is answered with 400 here and never reaches Clerk.
  */
-export function templateFromRequest(request: Request): string {
-  const requested = new URL(request.url).searchParams.getAll("template");
-  if (requested.length === 0) return config.defaultTemplate;
-  const [name] = requested;
-  if (requested.length === 1 && name !== undefined && config.allowedTemplates.includes(name)) return name;
+export function allowedTemplate(name: string | undefined): string {
+  if (name !== undefined && config.allowedTemplates.includes(name)) return name;
   throw apiError(400, {
     message: `Ask for one template from the allowed list: ${config.allowedTemplates.join(", ")}.`,
     code: "template_not_allowed",
     allowedTemplates: config.allowedTemplates,
   });
+}
+
+/** The template a request asks for with `?template=`, or the configured default when it names none. */
+export function templateFromRequest(request: Request): string {
+  const requested = new URL(request.url).searchParams.getAll("template");
+  if (requested.length === 0) return config.defaultTemplate;
+  return allowedTemplate(requested.length === 1 ? requested[0] : undefined);
 }
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {

@@ -43,7 +43,7 @@ const OPTIONS = {
   "growth-duration": { default: 5, help: "seconds per sessions-growth run" },
   "page-requests": { default: 300, help: "home-page requests timed, signed out and signed in each" },
 } as const;
-type Settings = { [name in keyof typeof OPTIONS]: number };
+type Settings = { -readonly [name in keyof typeof OPTIONS]: number };
 
 function readSettings(): Settings {
   const { values } = parseArgs({

@@ -1,7 +1,9 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
 import { useMemo } from "react";
+import { CopyButton } from "~/components/CopyButton";
+import { ExpiryCountdown } from "~/components/ExpiryCountdown";
 
-const TIME_CLAIMS = ["iat", "nbf", "exp"] as const;
+const TIME_CLAIMS = { iat: "Issued at", nbf: "Not before", exp: "Expires at" } as const;
 
 function decode(jwt: string) {
   try {
@@ -11,29 +13,46 @@ function decode(jwt: string) {
   }
 }
 
-/** The raw JWT and what it says, decoded in the browser (not verified: the server already did that). */
+function readableTime(epochSeconds: number) {
+  return new Date(epochSeconds * 1000).toISOString().replace("T", " ").replace(".000Z", " UTC");
+}
+
+/** The raw JWT and what it says, decoded (not verified: the server got it from Clerk). */
 export function DecodedToken({ jwt }: { jwt: string }) {
   const decoded = useMemo(() => decode(jwt), [jwt]);
+  const { exp } = decoded?.claims ?? {};
   return (
     <div className="decoded-token">
-      <h2>JWT</h2>
+      <div className="section-heading">
+        <h2>JWT</h2>
+        <CopyButton text={jwt} label="Copy the JWT" />
+      </div>
       <pre className="jwt" data-testid="jwt">
         {jwt}
       </pre>
       {decoded ? (
         <>
+          <dl className="token-times">
+            {Object.entries(TIME_CLAIMS).map(([claim, label]) => {
+              const value = decoded.claims[claim];
+              if (typeof value !== "number") return null;
+              return (
+                <div key={claim}>
+                  <dt>
+                    {label} <code>{claim}</code>
+                  </dt>
+                  <dd>
+                    <time dateTime={new Date(value * 1000).toISOString()}>{readableTime(value)}</time>
+                  </dd>
+                </div>
+              );
+            })}
+          </dl>
+          {typeof exp === "number" && <ExpiryCountdown exp={exp} />}
           <h2>Header</h2>
           <pre data-testid="jwt-header">{JSON.stringify(decoded.header, null, 2)}</pre>
           <h2>Claims</h2>
           <pre data-testid="jwt-claims">{JSON.stringify(decoded.claims, null, 2)}</pre>
-          <dl className="token-times">
-            {TIME_CLAIMS.filter((claim) => typeof decoded.claims[claim] === "number").map((claim) => (
-              <div key={claim}>
-                <dt>{claim}</dt>
-                <dd>{new Date((decoded.claims[claim] as number) * 1000).toISOString()}</dd>
-              </div>
-            ))}
-          </dl>
         </>
       ) : (
         <p role="alert">This token could not be decoded.</p>

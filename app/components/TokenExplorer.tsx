@@ -1,14 +1,16 @@
 import { useId, useState } from "react";
+import { CurlCommand } from "~/components/CurlCommand";
 import { DecodedToken } from "~/components/DecodedToken";
 
-type TokenAnswer = { kind: "token"; jwt: string } | { kind: "error"; status: number; message: string; code?: string };
+type TokenAnswer =
+  { kind: "token"; jwt: string; template: string } | { kind: "error"; status: number; message: string; code?: string };
 
 async function requestToken(template: string): Promise<TokenAnswer> {
   const response = await fetch(`/api/get-token-example?template=${encodeURIComponent(template)}`, {
     headers: { Accept: "application/json" },
   });
   const body = await response.json().catch(() => undefined);
-  if (response.ok && typeof body?.token?.jwt === "string") return { kind: "token", jwt: body.token.jwt };
+  if (response.ok && typeof body?.token?.jwt === "string") return { kind: "token", jwt: body.token.jwt, template };
   return {
     kind: "error",
     status: response.status,
@@ -60,7 +62,12 @@ export function TokenExplorer({ templates, defaultTemplate }: { templates: strin
         </button>
       </div>
       <div className="explorer-result" aria-live="polite">
-        {answer?.kind === "token" && <DecodedToken jwt={answer.jwt} />}
+        {answer?.kind === "token" && (
+          <>
+            <DecodedToken jwt={answer.jwt} />
+            <CurlCommand template={answer.template} />
+          </>
+        )}
         {answer?.kind === "error" && (
           <div className="error-box" role="alert">
             <strong>{answer.status ? `HTTP ${answer.status}` : "Network error"}</strong>

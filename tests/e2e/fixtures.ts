@@ -1,4 +1,6 @@
-import { test as base, expect } from "@playwright/test";
+import { decodeJwt } from "jose";
+import { mintSessionToken } from "../support/clerk-env";
+import { test as base, expect, type BrowserContext } from "@playwright/test";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
@@ -23,13 +25,16 @@ export const test = base.extend({
 
 export { expect };
 
-/** A session token minted by the emulator's Backend API, as Clerk would for a signed-in browser. */
-export async function mintSessionToken(sessionId: string): Promise<{ jwt: string; iat: number }> {
-  const response = await fetch(`${process.env.E2E_EMULATOR_URL}/v1/sessions/${sessionId}/tokens`, {
-    method: "POST",
-    headers: { Authorization: `Bearer ${process.env.E2E_EMULATOR_SECRET_KEY}` },
-  });
-  const { jwt } = (await response.json()) as { jwt: string };
-  const { iat } = JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()) as { iat: number };
-  return { jwt, iat };
+/** Signs a browser in the way Clerk leaves it after a sign-in: `__session` plus `__client_uat` on the app's host. */
+export async function addSessionCookies(context: BrowserContext, appUrl: string, sessionId: string) {
+  const jwt = await mintSessionToken(
+    { apiUrl: process.env.E2E_EMULATOR_URL!, secretKey: process.env.E2E_EMULATOR_SECRET_KEY! },
+    sessionId,
+  );
+  const { iat } = decodeJwt(jwt);
+  const domain = new URL(appUrl).hostname;
+  await context.addCookies([
+    { name: "__session", value: jwt, domain, path: "/" },
+    { name: "__client_uat", value: String(iat), domain, path: "/" },
+  ]);
 }

@@ -1,4 +1,4 @@
-import { expect, mintSessionToken, test } from "./fixtures";
+import { addSessionCookies, expect, test } from "./fixtures";
 
 test("the signed-out home page explains the app and offers sign-in", async ({ page }) => {
   await page.goto("/");
@@ -8,12 +8,7 @@ test("the signed-out home page explains the app and offers sign-in", async ({ pa
 });
 
 test("a signed-in browser gets a template token and sees it decoded", async ({ page, context, baseURL }) => {
-  const { jwt, iat } = await mintSessionToken("sess_seed_alice");
-  const host = new URL(baseURL!).hostname;
-  await context.addCookies([
-    { name: "__session", value: jwt, domain: host, path: "/" },
-    { name: "__client_uat", value: String(iat), domain: host, path: "/" },
-  ]);
+  await addSessionCookies(context, baseURL!, "sess_seed_alice");
 
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Token explorer" })).toBeVisible();
@@ -23,4 +18,24 @@ test("a signed-in browser gets a template token and sees it decoded", async ({ p
   await expect(page.getByTestId("jwt")).toHaveText(/^[\w-]+\.[\w-]+\.[\w-]+$/);
   await expect(page.getByTestId("jwt-header")).toContainText('"alg": "RS256"');
   await expect(page.getByTestId("jwt-claims")).toContainText('"sub": "user_seed_alice"');
+});
+
+test("/tokens/test renders the template token on the server", async ({ page, context, baseURL }) => {
+  await addSessionCookies(context, baseURL!, "sess_seed_alice");
+  await page.route("**/*.js", (route) => route.abort());
+  await page.goto("/tokens/test");
+  await expect(page.getByRole("heading", { name: "Token from the test template" })).toBeVisible();
+  await expect(page.getByTestId("jwt-claims")).toContainText('"sub": "user_seed_alice"');
+});
+
+test("/tokens/:template sends a signed-out visitor to sign in and back", async ({ page }) => {
+  await page.goto("/tokens/test");
+  await expect(page).toHaveURL(/\/sign-in\?redirect_url=%2Ftokens%2Ftest$/);
+});
+
+test("/tokens/:template explains a template outside the allowlist", async ({ page, context, baseURL }) => {
+  await addSessionCookies(context, baseURL!, "sess_seed_alice");
+  await page.goto("/tokens/firebase");
+  await expect(page.getByRole("heading", { name: "HTTP 400" })).toBeVisible();
+  await expect(page.getByText("Ask for one template from the allowed list")).toBeVisible();
 });

@@ -17,7 +17,10 @@ export function appEnvFor(emulator: RunningEmulator, overrides: Record<string, s
 }
 
 /** A session token for a seeded session, minted by the emulator's Backend API like Clerk would. */
-export async function mintSessionToken(emulator: RunningEmulator, sessionId: string): Promise<string> {
+export async function mintSessionToken(
+  emulator: Pick<RunningEmulator, "apiUrl" | "secretKey">,
+  sessionId: string,
+): Promise<string> {
   const response = await fetch(`${emulator.apiUrl}/v1/sessions/${sessionId}/tokens`, {
     method: "POST",
     headers: { Authorization: `Bearer ${emulator.secretKey}`, "Content-Type": "application/json" },
