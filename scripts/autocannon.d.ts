@@ -22,18 +22,9 @@ declare module "autocannon" {
     requests?: Request[];
   }
 
-  interface Histogram {
-    average: number;
-    p50: number;
-    p99: number;
-    total: number;
-  }
-
   interface Result {
-    /** Milliseconds, of 2xx answers. */
-    latency: Histogram;
-    /** Per-second samples; `total` counts every answer. */
-    requests: Histogram;
+    /** `total`: answers received; `sent`: requests sent, answered or not when the run stopped. */
+    requests: { total: number; sent: number };
     /** Seconds. */
     duration: number;
     errors: number;
@@ -41,6 +32,14 @@ declare module "autocannon" {
     non2xx: number;
   }
 
-  function autocannon(options: Options): Promise<Result>;
+  /** A running load: awaiting it gives the result. */
+  interface Instance extends PromiseLike<Result> {
+    on(
+      event: "response",
+      listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void,
+    ): this;
+  }
+
+  function autocannon(options: Options): Instance;
   export default autocannon;
 }

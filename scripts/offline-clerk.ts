@@ -57,22 +57,33 @@ function demoUsers(): string {
   return seed.users.map((user) => `${user.email_address} / ${user.password}`).join(", ");
 }
 
+/** Where the app forwards clerk-js's Frontend API calls, same-origin, like Clerk's production proxy. */
+const PROXY_PATH = "/__clerk";
+
 /**
- * Starts the emulator and points this process's environment at it, the way
- * real keys point the app at Clerk; clerk-js reaches it through the app's proxy.
+ * The environment that points the app at a running emulator, as real keys
+ * point it at Clerk. clerk-js is loaded through the proxy too: on plain http
+ * it must be named explicitly (CLERK_JS), or clerk-react asks for https.
  */
-export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator> {
-  const port = Number(process.env.EMULATOR_PORT ?? 4010);
-  await assertPortFree(port, "EMULATOR_PORT");
-  const emulator = await startEmulator({ port });
-  Object.assign(process.env, {
+export function offlineClerkEnv(emulator: RunningEmulator): Record<string, string> {
+  const proxyPath = process.env.CLERK_PROXY_URL ?? PROXY_PATH;
+  return {
     CLERK_SECRET_KEY: emulator.secretKey,
     CLERK_PUBLISHABLE_KEY: emulator.publishableKey,
     CLERK_API_URL: emulator.apiUrl,
     CLERK_JWT_KEY: emulator.jwtKey,
-    CLERK_PROXY_URL: process.env.CLERK_PROXY_URL ?? "/__clerk",
+    CLERK_PROXY_URL: proxyPath,
+    CLERK_JS: `${proxyPath}/npm/@clerk/clerk-js@5/dist/clerk.browser.js`,
     CLERK_JWT_TEMPLATES: process.env.CLERK_JWT_TEMPLATES ?? "test,profile,partner-hs256",
-  });
+  };
+}
+
+/** Starts the emulator, points this process's environment at it and says so. */
+export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator> {
+  const port = Number(process.env.EMULATOR_PORT ?? 4010);
+  await assertPortFree(port, "EMULATOR_PORT");
+  const emulator = await startEmulator({ port });
+  Object.assign(process.env, offlineClerkEnv(emulator));
   console.log(
     [
       "",

@@ -62,6 +62,11 @@ async function main(): Promise<void> {
     latencyMs: numberFlag("latency-ms", values["latency-ms"]),
     log: (line) => console.log(`[clerk-emulator] ${line}`),
   });
+  // Listen for signals before announcing the URL: whoever reads it may stop us right away.
+  const stop = () => void emulator.close().then(() => process.exit(0));
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+
   const env = {
     CLERK_SECRET_KEY: emulator.secretKey,
     CLERK_PUBLISHABLE_KEY: emulator.publishableKey,
@@ -79,10 +84,6 @@ async function main(): Promise<void> {
       "",
     ].join("\n"),
   );
-
-  const stop = () => void emulator.close().then(() => process.exit(0));
-  process.once("SIGINT", stop);
-  process.once("SIGTERM", stop);
 }
 
 main().catch((error: NodeJS.ErrnoException) => {

@@ -85,7 +85,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = await listen(server, settings.port, settings.host);
 
   const frontendApiHost = frontendApiHostOf(settings.host, port);
-  const issuer = { issuer: `https://${frontendApiHost}`, kid: keys.privateJwk.kid ?? "", signingKey: await importSigningKey(keys.privateJwk) };
+  const issuer = {
+    issuer: `https://${frontendApiHost}`,
+    kid: keys.privateJwk.kid,
+    signingKey: await importSigningKey(keys.privateJwk),
+  };
   const context = {
     store,
     issuer,
@@ -112,7 +116,9 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once("error", (error: NodeJS.ErrnoException) => {
       if (error.code === "EADDRINUSE") {
-        reject(Object.assign(new Error(`Port ${port} on ${host} is already in use.`), { code: error.code, cause: error }));
+        reject(
+          Object.assign(new Error(`Port ${port} on ${host} is already in use.`), { code: error.code, cause: error }),
+        );
       } else {
         reject(error);
       }

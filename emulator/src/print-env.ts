@@ -12,7 +12,12 @@ export interface AppEnv {
  * The env of an emulator that would run on host:port with this data dir, without starting
  * it. The instance key is created if the data dir has none, so a later start matches.
  */
-export async function emulatorEnv(options: { dataDir: string; host: string; port: number; secretKey?: string }): Promise<AppEnv> {
+export async function emulatorEnv(options: {
+  dataDir: string;
+  host: string;
+  port: number;
+  secretKey?: string;
+}): Promise<AppEnv> {
   const frontendApiHost = frontendApiHostOf(options.host, options.port);
   const keys = await loadOrCreateInstanceKeys(options.dataDir);
   return {

@@ -1,9 +1,14 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
-import { EmulatorStore, type JsonObject } from "./store";
-import { CUSTOM_SIGNING_ALGORITHMS, assertValidClaims, importCustomSigningKey } from "./tokens/jwt-template";
+import { EmulatorStore } from "./store";
+import {
+  CUSTOM_SIGNING_ALGORITHMS,
+  TEMPLATE_DEFAULTS,
+  assertValidClaims,
+  importCustomSigningKey,
+} from "./tokens/jwt-template";
+import { clockSkewSeconds, jsonObject, lifetimeSeconds } from "./validation";
 
-const jsonObject = z.record(z.string(), z.json()) as z.ZodType<JsonObject>;
 const timestamp = z.iso.datetime({ offset: true }).transform((value) => Date.parse(value));
 
 // The seed file uses the Backend API's own field names, so it reads like Clerk's responses.
@@ -35,8 +40,8 @@ const seedSchema = z.strictObject({
       id: z.string().startsWith("jtmp_"),
       name: z.string().min(1),
       claims: jsonObject,
-      lifetime: z.int().min(30).max(315360000).default(60),
-      allowed_clock_skew: z.int().min(0).max(300).default(5),
+      lifetime: lifetimeSeconds.default(TEMPLATE_DEFAULTS.lifetime),
+      allowed_clock_skew: clockSkewSeconds.default(TEMPLATE_DEFAULTS.allowed_clock_skew),
       signing_algorithm: z.enum(CUSTOM_SIGNING_ALGORITHMS).optional(),
       signing_key: z.string().optional(),
     }),
@@ -73,7 +78,9 @@ export async function storeFromSeed(seed: Seed): Promise<EmulatorStore> {
       throw new Error(`Seed template "${template.name}" needs both signing_algorithm and signing_key, or neither.`);
     }
     const custom_signing =
-      signing_algorithm !== undefined && signing_key !== undefined ? { algorithm: signing_algorithm, key: signing_key } : null;
+      signing_algorithm !== undefined && signing_key !== undefined
+        ? { algorithm: signing_algorithm, key: signing_key }
+        : null;
     // Fail at start-up, not at the first token, when a seeded template cannot work.
     assertValidClaims(template.claims);
     if (custom_signing) await importCustomSigningKey(custom_signing);

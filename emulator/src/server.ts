@@ -13,7 +13,7 @@ export interface AppOptions {
 }
 
 // Path segments that look like a JWT or a secret key are never written to the log.
-const SECRET_LOOKING_SEGMENT = /^(?:[\w-]+\.[\w-]+\.[\w-]*|sk_\w+)$/;
+const SECRET_LOOKING_SEGMENT = /^(?:[\w-]+\.[\w-]+\.[\w-]*|sk_[\w-]+)$/;
 
 /** Logs one line per request: method, path without query, status, milliseconds. */
 function requestLog(log: (line: string) => void): MiddlewareHandler {

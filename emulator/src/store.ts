@@ -28,7 +28,8 @@ export interface UserRecord {
   updated_at: number;
 }
 
-export type SessionStatus = "active" | "revoked" | "ended" | "expired" | "removed" | "abandoned" | "replaced" | "pending";
+export type SessionStatus =
+  "active" | "revoked" | "ended" | "expired" | "removed" | "abandoned" | "replaced" | "pending";
 
 export interface SessionRecord {
   id: string;
@@ -68,7 +69,10 @@ export interface JwtTemplateRecord {
   updated_at: number;
 }
 
-export type JwtTemplateInput = Pick<JwtTemplateRecord, "name" | "claims" | "lifetime" | "allowed_clock_skew" | "custom_signing">;
+export type JwtTemplateInput = Pick<
+  JwtTemplateRecord,
+  "name" | "claims" | "lifetime" | "allowed_clock_skew" | "custom_signing"
+>;
 
 export class DuplicateTemplateNameError extends Error {
   constructor(readonly templateName: string) {

@@ -1,13 +1,22 @@
 import { z } from "zod";
 import { clerkErrorResponse, type ClerkError } from "./http";
+import type { JsonObject } from "./store";
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
 
-/** An integer parameter with Clerk's documented bounds, e.g. `lifetime` 30…315360000. */
+/** An integer parameter with bounds, e.g. `limit` 1…500. */
 export function boundedInteger(min: number, max: number) {
   const error = `must be an integer between ${min} and ${max}`;
   return z.int({ error }).min(min, { error }).max(max, { error });
 }
+
+/** The token lifetimes Clerk accepts, for `expires_in_seconds` and a template's `lifetime`. */
+export const lifetimeSeconds = boundedInteger(30, 315_360_000);
+
+/** The clock skew Clerk accepts for a template's `allowed_clock_skew`. */
+export const clockSkewSeconds = boundedInteger(0, 300);
+
+export const jsonObject = z.record(z.string(), z.json(), { error: "must be a JSON object" }) as z.ZodType<JsonObject>;
 
 /**
  * Reads a JSON object body. An empty or absent body counts as `{}`, as it does for
@@ -25,7 +34,12 @@ export async function parseJsonBody<T>(request: Request, schema: z.ZodType<T>): 
   }
   if (typeof body !== "object" || body === null || Array.isArray(body)) {
     const longMessage = "The request body must be a JSON object.";
-    return { ok: false, response: clerkErrorResponse(400, [{ code: "request_body_invalid", message: "is invalid", long_message: longMessage }]) };
+    return {
+      ok: false,
+      response: clerkErrorResponse(400, [
+        { code: "request_body_invalid", message: "is invalid", long_message: longMessage },
+      ]),
+    };
   }
   return parseParams(body, schema);
 }

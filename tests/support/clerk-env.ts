@@ -1,19 +1,12 @@
 import type { RunningEmulator } from "../../emulator/src/index";
+import { offlineClerkEnv } from "../../scripts/offline-clerk";
 
 /** Templates the seeded emulator defines, all allowed in the tests. */
 export const SEEDED_TEMPLATES = ["test", "profile", "partner-hs256"];
 
-/** The environment an app needs to talk to this emulator, as `npm run dev` would set it. */
+/** The environment an app needs to talk to this emulator: exactly what `npm run dev` sets. */
 export function appEnvFor(emulator: RunningEmulator, overrides: Record<string, string> = {}): Record<string, string> {
-  return {
-    CLERK_SECRET_KEY: emulator.secretKey,
-    CLERK_PUBLISHABLE_KEY: emulator.publishableKey,
-    CLERK_API_URL: emulator.apiUrl,
-    CLERK_JWT_KEY: emulator.jwtKey,
-    CLERK_JWT_TEMPLATE: "test",
-    CLERK_JWT_TEMPLATES: SEEDED_TEMPLATES.join(","),
-    ...overrides,
-  };
+  return { ...offlineClerkEnv(emulator), CLERK_JWT_TEMPLATES: SEEDED_TEMPLATES.join(","), ...overrides };
 }
 
 /** A session token for a seeded session, minted by the emulator's Backend API like Clerk would. */

@@ -3,12 +3,16 @@ import type { CustomSigning, Json, JsonObject, JwtTemplateRecord, SessionRecord,
 import { defaultClaims, nowInSeconds, signWithInstanceKey, type TokenIssuer } from "./signing";
 
 /** Algorithms a template's own signing key may use. */
+// prettier-ignore
 export const CUSTOM_SIGNING_ALGORITHMS = [
   "HS256", "HS384", "HS512",
   "RS256", "RS384", "RS512",
   "PS256", "PS384", "PS512",
   "ES256", "ES384", "ES512",
-] as const; // prettier-ignore
+] as const;
+
+/** Clerk's defaults: tokens live 60 s, and nbf is backdated 5 s for clock skew. */
+export const TEMPLATE_DEFAULTS = { lifetime: 60, allowed_clock_skew: 5 };
 
 /** Session-only claims that a template token never carries, whatever the template says. */
 const SESSION_ONLY_CLAIMS = ["sid", "v", "pla", "fea"];
@@ -20,7 +24,8 @@ type Resolve = (path: string[]) => Json;
 
 const SHORTCODE = /\{\{(.*?)\}\}/g;
 // One operand of `{{ a || b || 'literal' }}`: a quoted string, a boolean, a number or a dot path.
-const OPERAND = /\s*(?:'([^']*)'|(true|false)(?![\w.])|(-?\d+(?:\.\d+)?)(?![\w.])|([A-Za-z_][\w-]*(?:\.[^\s.|'{}]+)*))\s*/y;
+const OPERAND =
+  /\s*(?:'([^']*)'|(true|false)(?![\w.])|(-?\d+(?:\.\d+)?)(?![\w.])|([A-Za-z_][\w-]*(?:\.[^\s.|'{}]+)*))\s*/y;
 
 function parseExpression(expression: string): Operand[] {
   const operands: Operand[] = [];
@@ -100,7 +105,10 @@ function resolverFor(user: UserRecord): Resolve {
   // Unknown shortcodes and missing metadata paths render null.
   return (path) =>
     path.reduce<Json>(
-      (value, key) => (value !== null && typeof value === "object" && Object.hasOwn(value, key) ? (value as JsonObject)[key] ?? null : null),
+      (value, key) =>
+        value !== null && typeof value === "object" && Object.hasOwn(value, key)
+          ? ((value as JsonObject)[key] ?? null)
+          : null,
       root,
     );
 }

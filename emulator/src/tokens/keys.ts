@@ -7,7 +7,7 @@ import { z } from "zod";
 /** What survives a restart: the secret key apps use and the key that signs session tokens. */
 export interface InstanceKeys {
   secretKey: string;
-  privateJwk: JWK;
+  privateJwk: JWK & { kid: string };
 }
 
 const INSTANCE_FILE = "instance.json";
@@ -29,7 +29,8 @@ export async function loadOrCreateInstanceKeys(dataDir: string): Promise<Instanc
   });
   if (stored !== undefined) {
     const parsed = instanceFileSchema.safeParse(JSON.parse(stored));
-    if (!parsed.success) throw new Error(`${file} is not a valid emulator instance file: ${z.prettifyError(parsed.error)}`);
+    if (!parsed.success)
+      throw new Error(`${file} is not a valid emulator instance file: ${z.prettifyError(parsed.error)}`);
     return parsed.data;
   }
   const keys = await generateInstanceKeys();
@@ -67,7 +68,9 @@ export async function jwtKeyPem(privateJwk: JWK): Promise<string> {
 export function frontendApiHostOf(host: string, port: number): string {
   // Clerk's SDKs reject a publishable key whose host has no dot ("Publishable key not valid").
   if (!host.includes(".")) {
-    throw new Error(`The emulator host must contain a dot for Clerk to accept its publishable key: use 127.0.0.1, not ${host}.`);
+    throw new Error(
+      `The emulator host must contain a dot for Clerk to accept its publishable key: use 127.0.0.1, not ${host}.`,
+    );
   }
   return `${host}:${port}`;
 }

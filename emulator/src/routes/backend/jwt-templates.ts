@@ -6,29 +6,36 @@ import { jwtTemplateResource } from "../../resources";
 import {
   DuplicateTemplateNameError,
   type CustomSigning,
-  type JsonObject,
   type JwtTemplateInput,
   type JwtTemplateRecord,
 } from "../../store";
 import {
   CUSTOM_SIGNING_ALGORITHMS,
+  TEMPLATE_DEFAULTS,
   TemplateSyntaxError,
   assertValidClaims,
   importCustomSigningKey,
 } from "../../tokens/jwt-template";
-import { boundedInteger, parseJsonBody, parseParams, type Parsed } from "../../validation";
-
-const DEFAULT_LIFETIME_SECONDS = 60;
-const DEFAULT_ALLOWED_CLOCK_SKEW_SECONDS = 5;
+import {
+  boundedInteger,
+  clockSkewSeconds,
+  jsonObject,
+  lifetimeSeconds,
+  parseJsonBody,
+  parseParams,
+  type Parsed,
+} from "../../validation";
 
 // Create and update take the same body (name and claims required in both, per the description).
 const templateParamsSchema = z.object({
   name: z.string({ error: "must be a string" }).trim().min(1, { error: "must not be empty" }),
-  claims: z.record(z.string(), z.json(), { error: "must be a JSON object" }) as z.ZodType<JsonObject>,
-  lifetime: boundedInteger(30, 315360000).nullish(),
-  allowed_clock_skew: boundedInteger(0, 300).nullish(),
+  claims: jsonObject,
+  lifetime: lifetimeSeconds.nullish(),
+  allowed_clock_skew: clockSkewSeconds.nullish(),
   custom_signing_key: z.boolean({ error: "must be a boolean" }).optional(),
-  signing_algorithm: z.enum(CUSTOM_SIGNING_ALGORITHMS, { error: `must be one of ${CUSTOM_SIGNING_ALGORITHMS.join(", ")}` }).nullish(),
+  signing_algorithm: z
+    .enum(CUSTOM_SIGNING_ALGORITHMS, { error: `must be one of ${CUSTOM_SIGNING_ALGORITHMS.join(", ")}` })
+    .nullish(),
   signing_key: z.string({ error: "must be a string" }).nullish(),
 });
 type TemplateParams = z.infer<typeof templateParamsSchema>;
@@ -36,12 +43,20 @@ type TemplateParams = z.infer<typeof templateParamsSchema>;
 const listQuerySchema = z.object({
   paginated: z.enum(["true", "false"], { error: "must be true or false" }).optional(),
   limit: z.coerce.number().pipe(boundedInteger(1, 500)).default(10),
-  offset: z.coerce.number().pipe(boundedInteger(0, Number.MAX_SAFE_INTEGER)).default(0),
+  offset: z.coerce
+    .number()
+    .pipe(z.int({ error: "must be an integer of 0 or more" }).min(0, { error: "must be an integer of 0 or more" }))
+    .default(0),
 });
 
 function invalidParam(paramName: string, longMessage: string): Response {
   return clerkErrorResponse(422, [
-    { code: "form_param_value_invalid", message: "is invalid", long_message: longMessage, meta: { param_name: paramName } },
+    {
+      code: "form_param_value_invalid",
+      message: "is invalid",
+      long_message: longMessage,
+      meta: { param_name: paramName },
+    },
   ]);
 }
 
@@ -84,9 +99,9 @@ async function parseTemplateBody(request: Request): Promise<Parsed<TemplateField
   if (!customSigning.ok) return customSigning;
   const fields: TemplateFields = { name: params.name, claims: params.claims };
   // An explicit null asks for the default.
-  if (params.lifetime !== undefined) fields.lifetime = params.lifetime ?? DEFAULT_LIFETIME_SECONDS;
+  if (params.lifetime !== undefined) fields.lifetime = params.lifetime ?? TEMPLATE_DEFAULTS.lifetime;
   if (params.allowed_clock_skew !== undefined) {
-    fields.allowed_clock_skew = params.allowed_clock_skew ?? DEFAULT_ALLOWED_CLOCK_SKEW_SECONDS;
+    fields.allowed_clock_skew = params.allowed_clock_skew ?? TEMPLATE_DEFAULTS.allowed_clock_skew;
   }
   if (customSigning.data !== undefined) fields.custom_signing = customSigning.data;
   return { ok: true, data: fields };
@@ -99,7 +114,12 @@ function savedTemplateResponse(save: () => JwtTemplateRecord): Response {
   } catch (error) {
     if (!(error instanceof DuplicateTemplateNameError)) throw error;
     return clerkErrorResponse(422, [
-      { code: "duplicate_record", message: "duplicate record", long_message: error.message, meta: { param_name: "name" } },
+      {
+        code: "duplicate_record",
+        message: "duplicate record",
+        long_message: error.message,
+        meta: { param_name: "name" },
+      },
     ]);
   }
 }
@@ -118,11 +138,7 @@ export function jwtTemplateRoutes({ store }: EmulatorContext): Hono {
     .post("/", async (c) => {
       const fields = await parseTemplateBody(c.req.raw);
       if (!fields.ok) return fields.response;
-      const defaults = {
-        lifetime: DEFAULT_LIFETIME_SECONDS,
-        allowed_clock_skew: DEFAULT_ALLOWED_CLOCK_SKEW_SECONDS,
-        custom_signing: null,
-      };
+      const defaults = { ...TEMPLATE_DEFAULTS, custom_signing: null };
       return savedTemplateResponse(() => store.createJwtTemplate({ ...defaults, ...fields.data }));
     })
     .get("/:id", (c) => {
@@ -139,6 +155,8 @@ export function jwtTemplateRoutes({ store }: EmulatorContext): Hono {
     })
     .delete("/:id", (c) => {
       const id = c.req.param("id");
-      return store.deleteJwtTemplate(id) ? jsonResponse({ object: "jwt_template", id, deleted: true }) : templateNotFound(id);
+      return store.deleteJwtTemplate(id)
+        ? jsonResponse({ object: "jwt_template", id, deleted: true })
+        : templateNotFound(id);
     });
 }

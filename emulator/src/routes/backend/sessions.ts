@@ -6,10 +6,10 @@ import { sessionResource } from "../../resources";
 import type { SessionRecord } from "../../store";
 import { mintTemplateToken } from "../../tokens/jwt-template";
 import { mintSessionToken } from "../../tokens/session-token";
-import { boundedInteger, parseJsonBody } from "../../validation";
+import { lifetimeSeconds, parseJsonBody } from "../../validation";
 import { userNotFound } from "./users";
 
-const tokenRequestSchema = z.object({ expires_in_seconds: boundedInteger(30, 315360000).nullish() });
+const tokenRequestSchema = z.object({ expires_in_seconds: lifetimeSeconds.nullish() });
 
 // A pending session still gets tokens: they say `sts: "pending"` and SDKs treat them as signed out.
 const STATUSES_THAT_MINT_TOKENS = new Set<SessionRecord["status"]>(["active", "pending"]);

@@ -1,0 +1,50 @@
+import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
+import { describe, expect, it } from "vitest";
+import { mintSessionToken } from "../src/tokens/session-token";
+import { NOW, sessionRecord, testIssuer } from "./support/fixtures";
+
+describe("mintSessionToken", () => {
+  it("mints v2 session-token claims signed RS256 under the instance kid", async () => {
+    const { issuer, publicJwk } = await testIssuer();
+    const session = sessionRecord({ created_at: (NOW - 7 * 60) * 1000 });
+    const jwt = await mintSessionToken({ issuer, session, lifetimeSeconds: 60, now: NOW });
+
+    expect(decodeProtectedHeader(jwt)).toEqual({ alg: "RS256", kid: "ins_test", typ: "JWT" });
+    const { payload } = await jwtVerify(jwt, await importJWK(publicJwk, "RS256"), {
+      currentDate: new Date(NOW * 1000),
+    });
+    expect(payload).toEqual({
+      azp: "https://127.0.0.1:4010",
+      exp: NOW + 60,
+      fva: [7, -1],
+      iat: NOW,
+      iss: "https://127.0.0.1:4010",
+      jti: expect.any(String),
+      nbf: NOW - 10,
+      sid: "sess_john",
+      sub: "user_john",
+      v: 2,
+    });
+  });
+
+  it("says sts: pending only for a pending session", async () => {
+    const { issuer } = await testIssuer();
+    const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString());
+    const pending = await mintSessionToken({
+      issuer,
+      session: sessionRecord({ status: "pending" }),
+      lifetimeSeconds: 60,
+    });
+    const active = await mintSessionToken({ issuer, session: sessionRecord(), lifetimeSeconds: 60 });
+    expect(claimsOf(pending).sts).toBe("pending");
+    expect(claimsOf(active)).not.toHaveProperty("sts");
+  });
+
+  it("uses the lifetime it is given and the app origin as azp when known", async () => {
+    const { issuer } = await testIssuer();
+    const session = sessionRecord({ origin: "http://127.0.0.1:3000" });
+    const jwt = await mintSessionToken({ issuer, session, lifetimeSeconds: 3600, now: NOW });
+    const claims = JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString());
+    expect(claims).toMatchObject({ exp: NOW + 3600, azp: "http://127.0.0.1:3000" });
+  });
+});

@@ -1,0 +1,54 @@
+import { expect, test } from "./fixtures";
+import { ALICE, expectSignedIn, expectSignedOut, signInThroughClerk, signOutThroughUserButton } from "./clerk-ui";
+
+test("a new user signs up with an email code, signs out, and signs in again", async ({ page, baseURL }) => {
+  const email = `new-user-${Date.now()}@example.com`;
+  const password = "a-new-password-42";
+
+  await page.goto("/sign-up");
+  await page.getByLabel("Email address").fill(email);
+  await page.locator("input[name=password]:visible").fill(password);
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  // Clerk's test-mode code; typing all six digits submits the form.
+  await page.locator("input[autocomplete=one-time-code]").fill("424242");
+  await expectSignedIn(page);
+
+  await signOutThroughUserButton(page);
+  await expectSignedOut(page);
+
+  await signInThroughClerk(page, baseURL!, email, password);
+  await expectSignedIn(page);
+});
+
+test("a duplicate sign-up shows Clerk's error", async ({ page }) => {
+  await page.goto("/sign-up");
+  await page.getByLabel("Email address").fill(ALICE.email);
+  await page.locator("input[name=password]:visible").fill("another-password-1");
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  await expect(page.locator("#error-emailAddress")).toContainText("That email address is taken");
+});
+
+test("a wrong password and an unknown email show Clerk's errors", async ({ page }) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email address").fill("nobody@example.com");
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  await expect(page.locator("#error-identifier")).toContainText("Couldn't find your account");
+
+  await page.getByLabel("Email address").fill(ALICE.email);
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  await page.locator("input[name=password]:visible").fill("not-her-password");
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  await expect(page.locator("#error-password")).toContainText("Password is incorrect");
+});
+
+test("after signing out, the resource route answers the same browser 401", async ({ page, baseURL }) => {
+  await signInThroughClerk(page, baseURL!, ALICE.email, ALICE.password);
+  await expectSignedIn(page);
+  expect((await page.request.get("/api/get-token-example")).status()).toBe(200);
+
+  await signOutThroughUserButton(page);
+  await expectSignedOut(page);
+  const response = await page.request.get("/api/get-token-example");
+  expect(response.status()).toBe(401);
+  expect(await response.json()).toEqual({ message: "Unauthorized" });
+});

@@ -1,0 +1,27 @@
+import { expect, type Page } from "@playwright/test";
+
+/** Drives Clerk's own components the way a person would. */
+
+export const ALICE = { email: "alice@example.com", password: "alice-password-1" };
+
+export async function signInThroughClerk(page: Page, appUrl: string, email: string, password: string) {
+  await page.goto(`${appUrl}/sign-in`);
+  await page.getByLabel("Email address").fill(email);
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  // The first step also has a hidden password input for autofill; the visible one is on the second step.
+  await page.locator("input[name=password]:visible").fill(password);
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+}
+
+export async function signOutThroughUserButton(page: Page) {
+  await page.locator(".cl-userButtonTrigger").click();
+  await page.getByRole("menuitem", { name: "Sign out" }).click();
+}
+
+export async function expectSignedIn(page: Page) {
+  await expect(page.getByRole("heading", { name: "Token explorer" })).toBeVisible();
+}
+
+export async function expectSignedOut(page: Page) {
+  await expect(page.getByRole("heading", { name: "Get a Clerk JWT template token on the server" })).toBeVisible();
+}

@@ -1,0 +1,71 @@
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import { ALICE, expectSignedIn, expectSignedOut, signInThroughClerk } from "./clerk-ui";
+
+/** What each seeded template's shortcodes render to for Alice (emulator/src/seed.json). */
+const EXPECTED_CLAIMS: Record<string, Record<string, unknown>> = {
+  test: { aud: "remix-clerk-tokens", email: "alice@example.com", sub: "user_seed_alice" },
+  profile: {
+    name: "Alice Anderson",
+    greeting: "Hello, Alice!",
+    email: "alice@example.com",
+    email_verified: true,
+    role: "admin",
+    plan: "pro",
+    home_address: "1 Main Street, Springfield",
+    theme: "dark",
+    app: { name: "remix-clerk-tokens", scopes: ["tokens:read"] },
+  },
+  "partner-hs256": { aud: "partner.example", user_id: "user_seed_alice", email: "alice@example.com" },
+};
+
+async function getTokenFor(page: Page, template: string) {
+  await page.getByLabel("JWT template").selectOption(template);
+  await page.getByRole("button", { name: "Get token" }).click();
+  await expect(page.getByTestId("jwt")).toHaveText(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+  return JSON.parse((await page.getByTestId("jwt-claims").textContent()) ?? "{}") as Record<string, unknown>;
+}
+
+test.beforeEach(async ({ page, baseURL }) => {
+  await signInThroughClerk(page, baseURL!, ALICE.email, ALICE.password);
+  await expectSignedIn(page);
+});
+
+for (const [template, expected] of Object.entries(EXPECTED_CLAIMS)) {
+  test(`the explorer shows the ${template} template's claims for the signed-in user`, async ({ page }) => {
+    const claims = await getTokenFor(page, template);
+    expect(claims).toMatchObject(expected);
+    await expect(page.getByTestId("countdown")).toHaveText(/expires in \d+ s/);
+  });
+}
+
+test("the curl command the explorer shows works from outside the browser", async ({ page }) => {
+  await getTokenFor(page, "profile");
+  const command = (await page.getByTestId("curl-command").textContent()) ?? "";
+  const [, authorization, url] = command.match(/-H "(Authorization: Bearer [\w.-]+)" "([^"]+)"/) ?? [];
+  expect(authorization, command).toBeDefined();
+
+  const response = await fetch(url!, { headers: { Authorization: authorization!.replace("Authorization: ", "") } });
+  expect(response.status).toBe(200);
+  const { token } = (await response.json()) as { token: { jwt: string } };
+  expect(token.jwt.split(".")).toHaveLength(3);
+});
+
+test("the explorer works from the keyboard", async ({ page }) => {
+  await page.getByLabel("JWT template").focus();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Get token" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("jwt-claims")).toContainText('"sub": "user_seed_alice"');
+});
+
+test("/tokens/test renders the token on the server for a signed-in user", async ({ page }) => {
+  await page.goto("/tokens/test");
+  await expect(page.getByTestId("jwt-claims")).toContainText('"email": "alice@example.com"');
+});
+
+test("signed-out pages still render when navigated to directly", async ({ page, context }) => {
+  await context.clearCookies();
+  await page.goto("/");
+  await expectSignedOut(page);
+});
