@@ -100,6 +100,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
   return {
     secretKey: vars.CLERK_SECRET_KEY,
     publishableKey: vars.CLERK_PUBLISHABLE_KEY,
+    // The publishable key names the instance's Frontend API host; the schema checked it decodes.
+    frontendApiHost: decodePublishableKeyHost(vars.CLERK_PUBLISHABLE_KEY)!,
     apiUrl: apiUrl.origin,
     jwtKey: vars.CLERK_JWT_KEY,
     defaultTemplate: vars.CLERK_JWT_TEMPLATE,

@@ -3,6 +3,7 @@ import { rootAuthLoader } from "@clerk/remix/ssr.server";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
 import { config } from "~/config.server";
+import { useNonce } from "~/nonce";
 import styles from "~/styles.css";
 
 export const meta: MetaFunction = () => [{ title: "Clerk JWT template tokens in Remix" }];
@@ -17,6 +18,7 @@ export const loader = (args: LoaderFunctionArgs) =>
 
 function App() {
   const { usesOfflineEmulator } = useLoaderData<typeof loader>();
+  const nonce = useNonce();
   return (
     <html lang="en">
       <head>
@@ -42,8 +44,8 @@ function App() {
         <main className="site-main">
           <Outlet />
         </main>
-        <ScrollRestoration />
-        <Scripts />
+        <ScrollRestoration nonce={nonce} />
+        <Scripts nonce={nonce} />
       </body>
     </html>
   );

@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "../app/env.server";
 import { clerkProxy } from "./clerk-proxy";
 import { requestLog } from "./request-log";
+import { securityHeaders } from "./security-headers";
 
 installGlobals({ nativeFetch: true });
 
@@ -38,6 +39,7 @@ const build = (await import(pathToFileURL(path.resolve("build/index.js")).href))
 const app = express();
 app.disable("x-powered-by");
 app.use(requestLog);
+app.use(securityHeaders({ clerkOrigins: config.clerkProxy ? [] : [`https://${config.frontendApiHost}`] }));
 if (config.clerkProxy) {
   // Mounted before compression so that the Frontend API's answers pass through untouched.
   app.use(config.clerkProxy.path, clerkProxy({ ...config.clerkProxy, secretKey: config.secretKey }));
@@ -45,7 +47,10 @@ if (config.clerkProxy) {
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-app.all("*", createRequestHandler({ build, mode }));
+app.all(
+  "*",
+  createRequestHandler({ build, mode, getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }) }),
+);
 
 const server = app.listen(port, host, () => {
   console.log(`App listening on http://${host}:${port}`);

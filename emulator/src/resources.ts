@@ -34,7 +34,7 @@ export function userResource(user: UserRecord) {
     phone_numbers: [],
     web3_wallets: [],
     passkeys: [],
-    password_enabled: user.password !== null,
+    password_enabled: user.password_digest !== null,
     two_factor_enabled: false,
     totp_enabled: false,
     backup_code_enabled: false,

@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { z } from "zod";
+import { hashPassword } from "./passwords";
 import { EmulatorStore } from "./store";
 import {
   CUSTOM_SIGNING_ALGORITHMS,
@@ -60,10 +61,12 @@ export async function readSeedFile(file: string): Promise<Seed> {
 export async function storeFromSeed(seed: Seed): Promise<EmulatorStore> {
   const store = new EmulatorStore();
   const now = Date.now();
-  for (const { email_address, created_at = now, ...user } of seed.users) {
+  for (const { email_address, created_at = now, password, ...user } of seed.users) {
     const emailId = `idn_${user.id.replace(/^user_/, "")}_email`;
     store.addUser({
       ...user,
+      // The seed file shows passwords plainly for readability; the store keeps only digests.
+      password_digest: password === null ? null : await hashPassword(password),
       email_addresses: [{ id: emailId, email_address, verified: true }],
       primary_email_address_id: emailId,
       created_at,

@@ -1,4 +1,4 @@
-import { randomUUID } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 
 export type Json = string | number | boolean | null | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };
@@ -19,8 +19,8 @@ export interface UserRecord {
   image_url: string;
   email_addresses: EmailAddressRecord[];
   primary_email_address_id: string | null;
-  /** Kept for the Frontend API's password sign-in; never part of a response. */
-  password: string | null;
+  /** A salted digest (passwords.ts) for the Frontend API's password sign-in; never part of a response. */
+  password_digest: string | null;
   public_metadata: JsonObject;
   private_metadata: JsonObject;
   unsafe_metadata: JsonObject;
@@ -45,11 +45,53 @@ export interface SessionRecord {
   updated_at: number;
 }
 
+/** A browser (device), as the Frontend API knows it through the `__client` cookie. */
 export interface ClientRecord {
   id: string;
+  /** The `__client` cookie's value: a secret, so that knowing a client's id is not enough to act as it. */
+  cookie_token: string;
   session_ids: string[];
+  last_active_session_id: string | null;
+  /** The sign-in and sign-up in progress on this client, if any. */
+  sign_in_id: string | null;
+  sign_up_id: string | null;
   created_at: number;
   updated_at: number;
+}
+
+/** A password sign-in by email address; complete once it has created a session. */
+export interface SignInRecord {
+  id: string;
+  client_id: string;
+  user_id: string;
+  identifier: string;
+  created_session_id: string | null;
+  abandon_at: number;
+  created_at: number;
+}
+
+/** An email code "sent" by prepare_verification; `attempts` stays null until then. */
+export interface EmailCodeVerification {
+  status: "unverified" | "verified";
+  attempts: number | null;
+  expire_at: number;
+}
+
+export type SignUpFields = Pick<SignUpRecord, "email_address" | "password_digest" | "first_name" | "last_name">;
+
+/** An email + password sign-up; complete once it has created a user and a session. */
+export interface SignUpRecord {
+  id: string;
+  client_id: string;
+  email_address: string | null;
+  password_digest: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  email_verification: EmailCodeVerification;
+  created_user_id: string | null;
+  created_session_id: string | null;
+  abandon_at: number;
+  created_at: number;
 }
 
 export interface CustomSigning {
@@ -84,6 +126,14 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 // Clerk's default session lifetimes: inactive sessions expire after 7 days, all after 30.
 const SESSION_EXPIRE_AFTER_MS = 7 * DAY_MS;
 const SESSION_ABANDON_AFTER_MS = 30 * DAY_MS;
+// Unfinished sign-ins and sign-ups are abandoned after a day; an email code lasts 10 minutes.
+const ATTEMPT_ABANDON_AFTER_MS = DAY_MS;
+export const EMAIL_CODE_LIFETIME_MS = 10 * 60 * 1000;
+// A handshake payload lives as long as the cookie that names it.
+const HANDSHAKE_PAYLOAD_LIFETIME_MS = 60 * 1000;
+
+/** Sessions that count as signed in. */
+const LIVE_SESSION_STATUSES = new Set<SessionStatus>(["active", "pending"]);
 
 export function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replaceAll("-", "")}`;
@@ -94,7 +144,10 @@ export class EmulatorStore {
   private readonly users = new Map<string, UserRecord>();
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly clients = new Map<string, ClientRecord>();
+  private readonly signIns = new Map<string, SignInRecord>();
+  private readonly signUps = new Map<string, SignUpRecord>();
   private readonly jwtTemplates = new Map<string, JwtTemplateRecord>();
+  private readonly handshakePayloads = new Map<string, { directives: string[]; expire_at: number }>();
 
   addUser(user: UserRecord): void {
     this.users.set(user.id, user);
@@ -104,8 +157,16 @@ export class EmulatorStore {
     return this.users.get(id);
   }
 
+  /** The user owning an email address, compared case-insensitively as Clerk does. */
+  findUserByEmail(emailAddress: string): UserRecord | undefined {
+    const wanted = emailAddress.toLowerCase();
+    return [...this.users.values()].find((user) =>
+      user.email_addresses.some((email) => email.email_address.toLowerCase() === wanted),
+    );
+  }
+
   /** Starts an active session for a user on a client (device), creating the client if new. */
-  createSession(options: { userId: string; clientId?: string; id?: string; origin?: string }): SessionRecord {
+  createSession(options: { userId: string; clientId?: string; id?: string; origin?: string | null }): SessionRecord {
     if (!this.users.has(options.userId)) throw new Error(`No user exists with id: ${options.userId}`);
     const now = Date.now();
     const client = this.clientFor(options.clientId ?? newId("client"), now);
@@ -123,8 +184,26 @@ export class EmulatorStore {
     };
     this.sessions.set(session.id, session);
     client.session_ids.push(session.id);
+    client.last_active_session_id = session.id;
     client.updated_at = now;
     return session;
+  }
+
+  /** The client's sessions that count as signed in, oldest first. */
+  liveSessionsOf(client: ClientRecord): SessionRecord[] {
+    return client.session_ids
+      .map((id) => this.sessions.get(id))
+      .filter((session): session is SessionRecord => session !== undefined && LIVE_SESSION_STATUSES.has(session.status));
+  }
+
+  /** Ends or removes a session on its client (sign-out), which changes the client's signed-in state. */
+  closeSession(session: SessionRecord, status: "ended" | "removed"): void {
+    const now = Date.now();
+    Object.assign(session, { status, updated_at: now });
+    const client = this.clients.get(session.client_id);
+    if (!client) return;
+    if (client.last_active_session_id === session.id) client.last_active_session_id = null;
+    client.updated_at = now;
   }
 
   getSession(id: string): SessionRecord | undefined {
@@ -133,6 +212,115 @@ export class EmulatorStore {
 
   getClient(id: string): ClientRecord | undefined {
     return this.clients.get(id);
+  }
+
+  /** A new client (device) for a browser that has none yet. */
+  createClient(): ClientRecord {
+    return this.clientFor(newId("client"), Date.now());
+  }
+
+  findClientByCookie(cookieToken: string): ClientRecord | undefined {
+    return [...this.clients.values()].find((client) => client.cookie_token === cookieToken);
+  }
+
+  /** Creates a user whose email address is verified, as a completed sign-up does. */
+  createUser(fields: { email_address: string } & Omit<SignUpFields, "email_address">): UserRecord {
+    const now = Date.now();
+    const emailId = newId("idn");
+    const user: UserRecord = {
+      id: newId("user"),
+      username: null,
+      first_name: fields.first_name,
+      last_name: fields.last_name,
+      image_url: "",
+      email_addresses: [{ id: emailId, email_address: fields.email_address, verified: true }],
+      primary_email_address_id: emailId,
+      password_digest: fields.password_digest,
+      public_metadata: {},
+      private_metadata: {},
+      unsafe_metadata: {},
+      created_at: now,
+      updated_at: now,
+    };
+    this.users.set(user.id, user);
+    return user;
+  }
+
+  /** Starts a sign-in on the client, replacing any sign-in in progress there. */
+  createSignIn(client: ClientRecord, user: UserRecord, identifier: string): SignInRecord {
+    const now = Date.now();
+    const signIn: SignInRecord = {
+      id: newId("sia"),
+      client_id: client.id,
+      user_id: user.id,
+      identifier,
+      created_session_id: null,
+      abandon_at: now + ATTEMPT_ABANDON_AFTER_MS,
+      created_at: now,
+    };
+    this.signIns.set(signIn.id, signIn);
+    client.sign_in_id = signIn.id;
+    return signIn;
+  }
+
+  getSignIn(id: string): SignInRecord | undefined {
+    return this.signIns.get(id);
+  }
+
+  /** The first factor is verified: the sign-in creates a session, which becomes the client's active one. */
+  completeSignIn(client: ClientRecord, signIn: SignInRecord, origin: string | null): SessionRecord {
+    const session = this.createSession({ userId: signIn.user_id, clientId: client.id, origin });
+    signIn.created_session_id = session.id;
+    client.sign_in_id = null;
+    return session;
+  }
+
+  /** Starts a sign-up on the client, replacing any sign-up in progress there. */
+  createSignUp(client: ClientRecord, fields: SignUpFields): SignUpRecord {
+    const now = Date.now();
+    const signUp: SignUpRecord = {
+      id: newId("sua"),
+      client_id: client.id,
+      ...fields,
+      email_verification: { status: "unverified", attempts: null, expire_at: now + EMAIL_CODE_LIFETIME_MS },
+      created_user_id: null,
+      created_session_id: null,
+      abandon_at: now + ATTEMPT_ABANDON_AFTER_MS,
+      created_at: now,
+    };
+    this.signUps.set(signUp.id, signUp);
+    client.sign_up_id = signUp.id;
+    return signUp;
+  }
+
+  getSignUp(id: string): SignUpRecord | undefined {
+    return this.signUps.get(id);
+  }
+
+  /** Everything is provided and verified: the sign-up creates the user and a session for them. */
+  completeSignUp(client: ClientRecord, signUp: SignUpRecord, emailAddress: string, origin: string | null): SessionRecord {
+    const { password_digest, first_name, last_name } = signUp;
+    const user = this.createUser({ email_address: emailAddress, password_digest, first_name, last_name });
+    const session = this.createSession({ userId: user.id, clientId: client.id, origin });
+    Object.assign(signUp, { created_user_id: user.id, created_session_id: session.id });
+    client.sign_up_id = null;
+    return session;
+  }
+
+  /** Keeps a handshake's cookie directives for the backend to fetch by nonce (Clerk's `format=nonce`). */
+  saveHandshakePayload(directives: string[]): string {
+    const now = Date.now();
+    for (const [nonce, payload] of this.handshakePayloads) {
+      if (payload.expire_at <= now) this.handshakePayloads.delete(nonce);
+    }
+    const nonce = randomBytes(24).toString("base64url");
+    this.handshakePayloads.set(nonce, { directives, expire_at: now + HANDSHAKE_PAYLOAD_LIFETIME_MS });
+    return nonce;
+  }
+
+  getHandshakePayload(nonce: string): string[] | undefined {
+    const payload = this.handshakePayloads.get(nonce);
+    return payload && payload.expire_at > Date.now() ? payload.directives : undefined;
   }
 
   /** Marks a session revoked; its user has to sign in again. */
@@ -176,7 +364,16 @@ export class EmulatorStore {
   private clientFor(id: string, now: number): ClientRecord {
     let client = this.clients.get(id);
     if (!client) {
-      client = { id, session_ids: [], created_at: now, updated_at: now };
+      client = {
+        id,
+        cookie_token: randomBytes(24).toString("base64url"),
+        session_ids: [],
+        last_active_session_id: null,
+        sign_in_id: null,
+        sign_up_id: null,
+        created_at: now,
+        updated_at: now,
+      };
       this.clients.set(id, client);
     }
     return client;

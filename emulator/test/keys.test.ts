@@ -1,4 +1,4 @@
-import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { importSPKI, exportJWK } from "jose";
@@ -40,6 +40,12 @@ describe("instance keys", () => {
     expect(JSON.parse(await readFile(file, "utf8"))).toEqual(created);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
     expect(await loadOrCreateInstanceKeys(dir)).toEqual(created);
+  });
+
+  it("are the same for emulators that start at the same moment", async () => {
+    const all = await Promise.all(Array.from({ length: 4 }, () => loadOrCreateInstanceKeys(dataDir)));
+    for (const keys of all) expect(keys).toEqual(all[0]);
+    expect(await readdir(dataDir)).toEqual(["instance.json"]);
   });
 
   it("derive CLERK_JWT_KEY as the SPKI PEM of the public JWK", async () => {

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_SEED_FILE } from "../src/index";
+import { verifyPassword } from "../src/passwords";
 import { readSeedFile, storeFromSeed } from "../src/seed";
 import { DuplicateTemplateNameError, EmulatorStore } from "../src/store";
 import { templateRecord, userRecord } from "./support/fixtures";
@@ -15,15 +16,19 @@ describe("the seed", () => {
     const alice = store.getUser("user_seed_alice");
     expect(alice).toMatchObject({
       first_name: "Alice",
-      password: "alice-password-1",
       primary_email_address_id: alice?.email_addresses[0]?.id,
       email_addresses: [{ email_address: "alice@example.com", verified: true }],
       public_metadata: { role: "admin", plan: "pro", addresses: { Home: expect.any(String) } },
     });
     expect(store.getUser("user_seed_bob")).toMatchObject({
-      password: "bob-password-1",
       email_addresses: [{ email_address: "bob@example.com" }],
     });
+    // Passwords are kept as digests, never as written in the seed file.
+    const aliceDigest = alice?.password_digest ?? "";
+    expect(aliceDigest).toMatch(/^scrypt\$/);
+    expect(await verifyPassword("alice-password-1", aliceDigest)).toBe(true);
+    expect(await verifyPassword("bob-password-1", aliceDigest)).toBe(false);
+    expect(await verifyPassword("bob-password-1", store.getUser("user_seed_bob")?.password_digest ?? "")).toBe(true);
     expect(store.getSession("sess_seed_alice")).toMatchObject({
       user_id: "user_seed_alice",
       client_id: "client_seed_alice",

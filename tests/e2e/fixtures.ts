@@ -6,7 +6,7 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /**
  * Every test runs offline: a request to any host but this machine is blocked
- * and fails the test.
+ * and fails the test. So does any CSP violation.
  */
 export const test = base.extend({
   baseURL: async ({ baseURL }, use) => use(process.env.E2E_APP_URL ?? baseURL),
@@ -18,8 +18,14 @@ export const test = base.extend({
       outside.push(url.href);
       return route.abort("blockedbyclient");
     });
+    // The pages' Content-Security-Policy must never have to block anything the app itself loads.
+    const cspViolations: string[] = [];
+    context.on("console", (message) => {
+      if (/content security policy/i.test(message.text())) cspViolations.push(message.text());
+    });
     await use(context);
     expect(outside, "requests to hosts other than 127.0.0.1").toEqual([]);
+    expect(cspViolations, "CSP violations in the console").toEqual([]);
   },
 });
 

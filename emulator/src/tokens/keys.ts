@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, readFile, rename, writeFile } from "node:fs/promises";
+import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { exportJWK, exportSPKI, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 import { z } from "zod";
@@ -23,23 +23,37 @@ const instanceFileSchema = z.object({
  */
 export async function loadOrCreateInstanceKeys(dataDir: string): Promise<InstanceKeys> {
   const file = path.join(dataDir, INSTANCE_FILE);
-  const stored = await readFile(file, "utf8").catch((error: NodeJS.ErrnoException) => {
-    if (error.code === "ENOENT") return undefined;
-    throw error;
-  });
-  if (stored !== undefined) {
-    const parsed = instanceFileSchema.safeParse(JSON.parse(stored));
-    if (!parsed.success)
-      throw new Error(`${file} is not a valid emulator instance file: ${z.prettifyError(parsed.error)}`);
-    return parsed.data;
-  }
+  const stored = await readInstanceFile(file);
+  if (stored) return stored;
+
   const keys = await generateInstanceKeys();
   await mkdir(dataDir, { recursive: true });
-  // Write then rename, so an emulator starting at the same moment never reads half a file.
-  const temporary = `${file}.${process.pid}.tmp`;
+  const temporary = `${file}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
   await writeFile(temporary, JSON.stringify(keys, null, 2) + "\n", { mode: 0o600 });
-  await rename(temporary, file);
-  return keys;
+  try {
+    // link() fails if the file exists: when two emulators start at once, the first key wins for both.
+    await link(temporary, file);
+    return keys;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    return (await readInstanceFile(file))!;
+  } finally {
+    await rm(temporary, { force: true });
+  }
+}
+
+async function readInstanceFile(file: string): Promise<InstanceKeys | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw error;
+  }
+  const parsed = instanceFileSchema.safeParse(JSON.parse(text));
+  if (!parsed.success)
+    throw new Error(`${file} is not a valid emulator instance file: ${z.prettifyError(parsed.error)}`);
+  return parsed.data;
 }
 
 async function generateInstanceKeys(): Promise<InstanceKeys> {

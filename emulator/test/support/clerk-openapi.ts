@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, expect, vi } from "vitest";
 
 // Clerk's own description, read where it lies beside the repository, never copied into it.
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const BAPI_SPEC = path.resolve(REPO_ROOT, "../shared/reference/clerk-openapi/missing.yml");
+const BAPI_SPEC = path.resolve(REPO_ROOT, "../shared/reference/clerk-openapi/bapi-2025-11-10.yml");
 
 /** Why spec validation cannot run here, or undefined when it can. */
 export const specMissingReason = existsSync(BAPI_SPEC)

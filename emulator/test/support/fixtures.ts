@@ -14,7 +14,7 @@ export function userRecord(overrides: Partial<UserRecord> = {}): UserRecord {
     image_url: "https://images.example/john.png",
     email_addresses: [{ id: "idn_john", email_address: "john@example.com", verified: true }],
     primary_email_address_id: "idn_john",
-    password: "john-password",
+    password_digest: null,
     public_metadata: { role: "admin", addresses: { Home: "1 Main St", Work: "2 Side St" }, tags: ["a", "b"] },
     private_metadata: { secret: "do not leak" },
     unsafe_metadata: { theme: "dark" },

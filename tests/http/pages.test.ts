@@ -1,0 +1,90 @@
+import { readdir, readFile } from "node:fs/promises";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
+import { REPO_ROOT, startAppServer, type AppServer } from "../support/app-server";
+import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { makeTempDir } from "../support/tmp";
+
+const JWT_IN_TEXT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/;
+
+let emulator: RunningEmulator;
+let app: AppServer;
+let removeTempDir: () => Promise<void>;
+
+beforeAll(async () => {
+  const temp = await makeTempDir();
+  removeTempDir = temp.remove;
+  emulator = await startEmulator({ port: 0, dataDir: temp.dir, log: () => {} });
+  app = await startAppServer(appEnvFor(emulator));
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await emulator?.close();
+  await removeTempDir?.();
+});
+
+function nonceOf(response: Response): string | undefined {
+  return response.headers.get("content-security-policy")?.match(/'nonce-([^']+)'/)?.[1];
+}
+
+describe("pages", () => {
+  it("carry a Content-Security-Policy whose nonce is fresh per request and on every script", async () => {
+    const first = await fetch(`${app.url}/`);
+    const second = await fetch(`${app.url}/`);
+    const nonce = nonceOf(first);
+    expect(nonce).toMatch(/^[A-Za-z0-9+/=]{20,}$/);
+    expect(nonceOf(second)).not.toBe(nonce);
+
+    const policy = first.headers.get("content-security-policy")!;
+    expect(policy).toContain("frame-ancestors 'none'");
+    expect(policy).toContain("'strict-dynamic'");
+    expect(policy).not.toContain("'unsafe-eval'");
+
+    const html = await first.text();
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+  });
+
+  it("carry the other security headers", async () => {
+    const response = await fetch(`${app.url}/sign-in`);
+    expect(response.headers.get("referrer-policy")).toBe("strict-origin-when-cross-origin");
+    expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(response.headers.get("permissions-policy")).toContain("camera=()");
+    expect(response.headers.get("x-powered-by")).toBeNull();
+  });
+});
+
+describe("secrets", () => {
+  it("never put the secret key into a page, signed in or out", async () => {
+    const sessionToken = await mintSessionToken(emulator, "sess_seed_alice");
+    const signedOutAndIn: Array<Record<string, string>> = [{}, { Authorization: `Bearer ${sessionToken}` }];
+    for (const headers of signedOutAndIn) {
+      for (const page of ["/", "/sign-in", "/tokens/test", "/api/get-token-example", "/api/me"]) {
+        const body = await (await fetch(`${app.url}${page}`, { headers })).text();
+        expect(body, page).not.toContain(emulator.secretKey);
+      }
+    }
+  });
+
+  it("are in no client bundle file", async () => {
+    const files = await readdir(path.join(REPO_ROOT, "public/build"), { recursive: true, withFileTypes: true });
+    const bundles = files.filter((file) => file.isFile()).map((file) => path.join(file.parentPath, file.name));
+    expect(bundles.length).toBeGreaterThan(0);
+    for (const file of bundles) {
+      const text = await readFile(file, "utf8");
+      expect(text, file).not.toMatch(/sk_(test|live)_[A-Za-z0-9]/);
+      expect(text, file).not.toContain(emulator.secretKey);
+    }
+  });
+
+  it("and JWTs never reach the server's log", async () => {
+    const sessionToken = await mintSessionToken(emulator, "sess_seed_alice");
+    await fetch(`${app.url}/api/get-token-example?template=test`, { headers: { Authorization: `Bearer ${sessionToken}` } });
+    await fetch(`${app.url}/?__clerk_handshake=${sessionToken}`);
+    expect(app.output()).toContain("GET /api/get-token-example 200");
+    expect(app.output()).not.toMatch(JWT_IN_TEXT);
+  });
+});
