@@ -1,7 +1,9 @@
-/** Headers every answer of the token API carries: tokens are never cached or sniffed. */
+/**
+ * Headers every answer of the token API carries: tokens are never cached.
+ * (X-Content-Type-Options: nosniff is set on every answer by server/security-headers.ts.)
+ */
 export const TOKEN_API_HEADERS = {
   "Cache-Control": "no-store",
-  "X-Content-Type-Options": "nosniff",
 } as const;
 
 export type ApiErrorBody = {
@@ -25,12 +27,4 @@ export function apiError(status: number, body: ApiErrorBody, headers: HeadersIni
 export function unauthorized(): Response {
   // RFC 6750 §3: a protected resource names the scheme it expects.
   return jsonResponse({ message: "Unauthorized" }, 401, { "WWW-Authenticate": "Bearer" });
-}
-
-export function methodNotAllowed(): Response {
-  return apiError(
-    405,
-    { message: "Only GET and HEAD are supported.", code: "method_not_allowed" },
-    { Allow: "GET, HEAD" },
-  );
 }

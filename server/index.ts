@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "../app/env.server";
 import { clerkProxy } from "./clerk-proxy";
 import { requestLog } from "./request-log";
+import { answerMalformedRequest, readOnlyApi, singleAuthorizationHeader } from "./request-guards";
 import { securityHeaders } from "./security-headers";
 
 installGlobals({ nativeFetch: true });
@@ -40,6 +41,8 @@ const app = express();
 app.disable("x-powered-by");
 app.use(requestLog);
 app.use(securityHeaders({ clerkOrigins: config.clerkProxy ? [] : [`https://${config.frontendApiHost}`] }));
+app.use(singleAuthorizationHeader);
+app.use("/api", readOnlyApi);
 if (config.clerkProxy) {
   // Mounted before compression so that the Frontend API's answers pass through untouched.
   app.use(config.clerkProxy.path, clerkProxy({ ...config.clerkProxy, secretKey: config.secretKey }));
@@ -56,6 +59,7 @@ const server = app.listen(port, host, () => {
   console.log(`App listening on http://${host}:${port}`);
   if (mode === "development") void broadcastDevReady(build);
 });
+server.on("clientError", answerMalformedRequest);
 server.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EADDRINUSE") exitWith(`Port ${port} on ${host} is already in use. Set PORT to another port.`);
   throw error;

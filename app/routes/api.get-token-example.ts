@@ -1,6 +1,6 @@
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { jsonResponse, methodNotAllowed, unauthorized } from "~/http.server";
+import { jsonResponse, unauthorized } from "~/http.server";
 import { getTemplateToken, templateFromRequest, wantsFreshToken } from "~/token.server";
 
 // GET /api/get-token-example — Clerk's documented getToken() example, for Remix.
@@ -14,5 +14,3 @@ export async function loader(args: LoaderFunctionArgs) {
   const { token, serverTiming } = await getTemplateToken(sessionId, template, { fresh: wantsFreshToken(args.request) });
   return jsonResponse({ token }, 200, { "Server-Timing": serverTiming });
 }
-
-export const action = () => methodNotAllowed();

@@ -85,6 +85,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = await listen(server, settings.port, settings.host);
 
   const frontendApiHost = frontendApiHostOf(settings.host, port);
+  const publishableKey = publishableKeyFor(frontendApiHost);
   const issuer = {
     issuer: `https://${frontendApiHost}`,
     kid: keys.privateJwk.kid,
@@ -95,6 +96,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     issuer,
     publicJwk: publicJwkOf(keys.privateJwk),
     sessionTokenLifetimeSeconds: settings.sessionTokenLifetimeSeconds,
+    publishableKey,
   };
   handleRequest = createApp(context, { secretKey, latencyMs: settings.latencyMs, log: settings.log }).fetch;
 
@@ -105,7 +107,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     apiUrl: url,
     frontendApiHost,
     secretKey,
-    publishableKey: publishableKeyFor(frontendApiHost),
+    publishableKey,
     jwtKey: await jwtKeyPem(keys.privateJwk),
     privateJwk: keys.privateJwk,
     close: () => (closing ??= closeServer(server)),

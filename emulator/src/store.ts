@@ -144,6 +144,7 @@ export class EmulatorStore {
   private readonly users = new Map<string, UserRecord>();
   private readonly sessions = new Map<string, SessionRecord>();
   private readonly clients = new Map<string, ClientRecord>();
+  private readonly clientsByCookie = new Map<string, ClientRecord>();
   private readonly signIns = new Map<string, SignInRecord>();
   private readonly signUps = new Map<string, SignUpRecord>();
   private readonly jwtTemplates = new Map<string, JwtTemplateRecord>();
@@ -220,7 +221,7 @@ export class EmulatorStore {
   }
 
   findClientByCookie(cookieToken: string): ClientRecord | undefined {
-    return [...this.clients.values()].find((client) => client.cookie_token === cookieToken);
+    return this.clientsByCookie.get(cookieToken);
   }
 
   /** Creates a user whose email address is verified, as a completed sign-up does. */
@@ -375,6 +376,7 @@ export class EmulatorStore {
         updated_at: now,
       };
       this.clients.set(id, client);
+      this.clientsByCookie.set(client.cookie_token, client);
     }
     return client;
   }

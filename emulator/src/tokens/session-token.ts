@@ -4,6 +4,11 @@ import { defaultClaims, nowInSeconds, signWithInstanceKey, type TokenIssuer } fr
 // Backdating nbf a little keeps a fresh token valid on a server whose clock runs slightly behind.
 const SESSION_TOKEN_CLOCK_SKEW_SECONDS = 10;
 
+/** Factor verification age in minutes: [first factor, second factor], -1 = no second factor. */
+export function factorVerificationAge(session: SessionRecord, nowSeconds = nowInSeconds()): [number, number] {
+  return [Math.max(0, Math.floor((nowSeconds * 1000 - session.created_at) / 60_000)), -1];
+}
+
 /** A Clerk session token (claims v2), as the Backend API and Frontend API mint it. */
 export function mintSessionToken(options: {
   issuer: TokenIssuer;
@@ -12,7 +17,6 @@ export function mintSessionToken(options: {
   now?: number;
 }): Promise<string> {
   const { issuer, session, now = nowInSeconds() } = options;
-  const minutesSinceSignIn = Math.max(0, Math.floor((now * 1000 - session.created_at) / 60_000));
   const claims = {
     ...defaultClaims({
       issuer: issuer.issuer,
@@ -21,8 +25,7 @@ export function mintSessionToken(options: {
       lifetimeSeconds: options.lifetimeSeconds,
       clockSkewSeconds: SESSION_TOKEN_CLOCK_SKEW_SECONDS,
     }),
-    // Factor verification age in minutes: [first factor, second factor], -1 = no second factor.
-    fva: [minutesSinceSignIn, -1],
+    fva: factorVerificationAge(session, now),
     sid: session.id,
     v: 2,
     // Only a pending session says so; SDKs treat `sts: "pending"` as signed out.

@@ -1,0 +1,60 @@
+import { createHash } from "node:crypto";
+import type { ClientRecord } from "../../store";
+
+// The cookies a production Clerk instance's Frontend API sets. Behind the app's same-origin
+// proxy they land on the app's host: host-only (no Domain), Path=/ (not the proxy's path),
+// SameSite=Lax and no Secure, so that they also work on http://localhost.
+
+export const CLIENT_COOKIE = "__client";
+export const CLIENT_UAT_COOKIE = "__client_uat";
+export const SESSION_COOKIE = "__session";
+export const HANDSHAKE_COOKIE = "__clerk_handshake";
+export const HANDSHAKE_NONCE_COOKIE = "__clerk_handshake_nonce";
+
+const TEN_YEARS_SECONDS = 315_360_000;
+// The handshake cookie only has to survive the redirect back to the app.
+const HANDSHAKE_COOKIE_SECONDS = 60;
+
+/** A `Set-Cookie` value. Without maxAge the cookie lasts for the browser session. */
+export function setCookie(name: string, value: string, options: { maxAge?: number; httpOnly?: boolean } = {}): string {
+  const attributes = [`${name}=${value}`, "Path=/"];
+  if (options.maxAge !== undefined) attributes.push(`Max-Age=${options.maxAge}`);
+  if (options.httpOnly) attributes.push("HttpOnly");
+  attributes.push("SameSite=Lax");
+  return attributes.join("; ");
+}
+
+export function expireCookie(name: string): string {
+  return setCookie(name, "", { maxAge: 0 });
+}
+
+/** `_` + the first 8 characters of base64url(sha1(publishable key)), as clerk-js and @clerk/backend name them. */
+export function cookieSuffix(publishableKey: string): string {
+  return `_${createHash("sha1").update(publishableKey).digest("base64url").slice(0, 8)}`;
+}
+
+/** Identifies the browser's client to the Frontend API; JavaScript never needs to read it. */
+export function clientCookie(client: ClientRecord): string {
+  return setCookie(CLIENT_COOKIE, client.cookie_token, { maxAge: TEN_YEARS_SECONDS, httpOnly: true });
+}
+
+/**
+ * `__client_uat` ("updated at", seconds) and its suffixed twin, which the app's server compares
+ * with the session token's `iat`: 0 means signed out. clerk-js writes it only for development
+ * instances, so for a production instance the Frontend API must.
+ */
+export function clientUatCookies(uat: number, publishableKey: string): string[] {
+  return [CLIENT_UAT_COOKIE, `${CLIENT_UAT_COOKIE}${cookieSuffix(publishableKey)}`].map((name) =>
+    setCookie(name, String(uat), { maxAge: TEN_YEARS_SECONDS }),
+  );
+}
+
+/** The one-minute cookie that carries a handshake's result back to the app. */
+export function handshakeCookie(name: typeof HANDSHAKE_COOKIE | typeof HANDSHAKE_NONCE_COOKIE, value: string): string {
+  return setCookie(name, value, { maxAge: HANDSHAKE_COOKIE_SECONDS, httpOnly: true });
+}
+
+export function withCookies(response: Response, cookies: string[]): Response {
+  for (const cookie of cookies) response.headers.append("Set-Cookie", cookie);
+  return response;
+}

@@ -1,0 +1,108 @@
+import { Hono, type Context } from "hono";
+import type { EmulatorContext } from "../../context";
+import { clerkErrorResponse } from "../../http";
+import { verifyPassword } from "../../passwords";
+import type { ClientRecord, SignInRecord, UserRecord } from "../../store";
+import {
+  activeSessionOf,
+  appOrigin,
+  clientEnvelope,
+  currentClient,
+  formError,
+  formParams,
+  missingParam,
+  notFoundOnClient,
+  sessionExists,
+  userOf,
+} from "./envelope";
+import { signInJSON } from "./resources";
+
+// Password sign-in, as <SignIn/> drives it: create with the email address, then attempt the
+// password; or both in one call when the browser autofilled the password. A failed call
+// changes nothing in the store.
+
+function identifierNotFound(): Response {
+  return formError("form_identifier_not_found", "identifier", "Couldn't find your account.");
+}
+
+function passwordIncorrect(): Response {
+  return formError("form_password_incorrect", "password", "Password is incorrect. Try again, or use another method.");
+}
+
+/** Checks the password; the error to answer when it is wrong, else undefined. */
+async function passwordProblem(user: UserRecord, password: string | undefined): Promise<Response | undefined> {
+  if (password === undefined || password === "") return missingParam("password");
+  if (user.password_digest === null) {
+    return formError(
+      "strategy_for_user_invalid",
+      "strategy",
+      "Invalid verification strategy",
+      "This account has no password. Sign in with another method.",
+    );
+  }
+  return (await verifyPassword(password, user.password_digest)) ? undefined : passwordIncorrect();
+}
+
+export function signInRoutes(context: EmulatorContext): Hono {
+  const { store } = context;
+
+  function signInOn(client: ClientRecord | undefined, id: string): SignInRecord | undefined {
+    const signIn = store.getSignIn(id);
+    return client && signIn?.client_id === client.id ? signIn : undefined;
+  }
+
+  async function respond(client: ClientRecord, signIn: SignInRecord): Promise<Response> {
+    return clientEnvelope(context, client, signInJSON(signIn, userOf(store, signIn.user_id)));
+  }
+
+  async function attemptFirstFactor(c: Context): Promise<Response> {
+    const id = c.req.param("id") ?? "";
+    const client = currentClient(c, store);
+    const signIn = signInOn(client, id);
+    if (!client || !signIn) return notFoundOnClient("sign-in", id);
+    if (signIn.created_session_id !== null) {
+      return clerkErrorResponse(400, [
+        {
+          code: "verification_already_verified",
+          message: "Already verified",
+          long_message: "This sign-in is already complete.",
+        },
+      ]);
+    }
+    const params = await formParams(c);
+    if (params.strategy !== "password") {
+      return formError("strategy_for_user_invalid", "strategy", "is invalid", "Only the password strategy is emulated.");
+    }
+    const problem = await passwordProblem(userOf(store, signIn.user_id), params.password);
+    if (problem) return problem;
+    store.completeSignIn(client, signIn, appOrigin(c));
+    return respond(client, signIn);
+  }
+
+  return new Hono()
+    .post("/", async (c) => {
+      const params = await formParams(c);
+      const identifier = params.identifier?.trim();
+      if (!identifier) return missingParam("identifier");
+      const existing = currentClient(c, store);
+      if (existing && activeSessionOf(store, existing)) return sessionExists();
+      const user = store.findUserByEmail(identifier);
+      if (!user) return identifierNotFound();
+      // The password arrives with the identifier when the browser autofilled it.
+      const withPassword = params.strategy === "password";
+      if (withPassword) {
+        const problem = await passwordProblem(user, params.password);
+        if (problem) return problem;
+      }
+      const client = existing ?? store.createClient();
+      const signIn = store.createSignIn(client, user, identifier);
+      if (withPassword) store.completeSignIn(client, signIn, appOrigin(c));
+      return respond(client, signIn);
+    })
+    .get("/:id", (c) => {
+      const client = currentClient(c, store);
+      const signIn = signInOn(client, c.req.param("id"));
+      return client && signIn ? respond(client, signIn) : notFoundOnClient("sign-in", c.req.param("id"));
+    })
+    .post("/:id/attempt_first_factor", attemptFirstFactor);
+}

@@ -1,0 +1,61 @@
+import type { RequestHandler, Response } from "express";
+import type { Socket } from "node:net";
+
+function jsonError(status: number, code: string, message: string) {
+  return { status, body: JSON.stringify({ message, code }) };
+}
+
+function sendJsonError(
+  res: Response,
+  status: number,
+  code: string,
+  message: string,
+  headers: Record<string, string> = {},
+) {
+  res
+    .status(status)
+    .type("application/json")
+    .set({ "Cache-Control": "no-store", ...headers })
+    .send(JSON.stringify({ message, code }));
+}
+
+/**
+ * The JSON API is read-only. Remix would hand OPTIONS and other methods it
+ * does not route to actions to the loader, so they are refused here.
+ */
+export const readOnlyApi: RequestHandler = (req, res, next) => {
+  if (req.method === "GET" || req.method === "HEAD") return next();
+  sendJsonError(res, 405, "method_not_allowed", "Only GET and HEAD are supported.", { Allow: "GET, HEAD" });
+};
+
+/**
+ * Two Authorization headers are ambiguous (Node keeps the first, a proxy may
+ * keep the last): refuse them instead of guessing who the caller is.
+ */
+export const singleAuthorizationHeader: RequestHandler = (req, res, next) => {
+  const count = req.rawHeaders.filter(
+    (value, index) => index % 2 === 0 && value.toLowerCase() === "authorization",
+  ).length;
+  if (count <= 1) return next();
+  sendJsonError(res, 400, "invalid_request", "Send at most one Authorization header.");
+};
+
+/**
+ * Requests Node's HTTP parser rejects (oversized headers or URL, control
+ * characters) get a JSON answer too, instead of a bare status line.
+ */
+export function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Socket) {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
+  const { status, body } = tooLarge
+    ? jsonError(431, "headers_too_large", "The request's URL or headers are too large.")
+    : jsonError(400, "bad_request", "The request is not valid HTTP.");
+  const reason = tooLarge ? "Request Header Fields Too Large" : "Bad Request";
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
+  );
+}

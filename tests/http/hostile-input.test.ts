@@ -1,0 +1,322 @@
+import { generateKeyPair, SignJWT, type JWTPayload } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
+import { startAppServer, type AppServer } from "../support/app-server";
+import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import {
+  hs256WithPublicKey,
+  sessionClaims,
+  signWithInstanceKey,
+  signWithOtherKey,
+  tamper,
+  unsignedToken,
+} from "../support/forge";
+import { rawRequest } from "../support/raw-http";
+import { makeTempDir } from "../support/tmp";
+
+/**
+ * Hostile and malformed requests against the built server over real sockets.
+ * Every answer must be deliberate: the expected status, JSON with a message,
+ * no HTML, no stack trace, no secret.
+ */
+
+const ROUTE = "/api/get-token-example";
+
+let emulator: RunningEmulator;
+let app: AppServer;
+let removeTempDir: () => Promise<void>;
+let valid: string;
+
+beforeAll(async () => {
+  const temp = await makeTempDir();
+  removeTempDir = temp.remove;
+  emulator = await startEmulator({ port: 0, dataDir: temp.dir, log: () => {} });
+  app = await startAppServer(appEnvFor(emulator));
+  valid = await mintSessionToken(emulator, "sess_seed_alice");
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await emulator?.close();
+  await removeTempDir?.();
+});
+
+const now = () => Math.floor(Date.now() / 1000);
+const claims = (overrides: JWTPayload = {}) => sessionClaims(emulator.frontendApiHost, overrides);
+const signed = (overrides: JWTPayload = {}) => signWithInstanceKey(emulator.privateJwk, claims(overrides));
+const withoutClaim = async (name: string) => {
+  const { [name]: _dropped, ...rest } = claims();
+  return signWithInstanceKey(emulator.privateJwk, rest);
+};
+const iatOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()).iat as number;
+
+const get = (path = ROUTE, ...headers: string[]) => [`GET ${path} HTTP/1.1`, ...headers].join("\r\n");
+const bearer = (token: string) => get(ROUTE, `Authorization: Bearer ${token}`);
+const cookies = (cookie: string, ...headers: string[]) => get(ROUTE, `Cookie: ${cookie}`, ...headers);
+const withTemplate = (query: string) => get(`${ROUTE}?${query}`, `Authorization: Bearer ${valid}`);
+const method = (verb: string) =>
+  [`${verb} ${ROUTE} HTTP/1.1`, `Authorization: Bearer ${valid}`, "Content-Length: 0"].join("\r\n");
+
+type Case = { name: string; guards: string; status: number; request: () => string | Promise<string> };
+
+const cases: Case[] = [
+  // Forged or broken session tokens: signature and algorithm checks.
+  {
+    name: "alg: none",
+    guards: "accepting unsigned tokens",
+    status: 401,
+    request: () => bearer(unsignedToken(emulator.privateJwk.kid, claims())),
+  },
+  {
+    name: "HS256 keyed with the RSA public key",
+    guards: "algorithm confusion",
+    status: 401,
+    request: async () => bearer(await hs256WithPublicKey(emulator.jwtKey, emulator.privateJwk.kid, claims())),
+  },
+  {
+    name: "unknown kid",
+    guards: "trusting keys the instance never published",
+    status: 401,
+    request: async () => bearer(await signWithOtherKey("ins_unknown", claims())),
+  },
+  {
+    name: "another key under the instance kid",
+    guards: "kid-only key selection",
+    status: 401,
+    request: async () => bearer(await signWithOtherKey(emulator.privateJwk.kid, claims())),
+  },
+  {
+    name: "bad signature",
+    guards: "unverified signatures",
+    status: 401,
+    request: () => bearer(`${valid.slice(0, -6)}AAAAAA`),
+  },
+  {
+    name: "tampered payload",
+    guards: "changing claims after signing",
+    status: 401,
+    request: () => bearer(tamper(valid)),
+  },
+  {
+    name: "expired",
+    guards: "replaying old tokens",
+    status: 401,
+    request: async () => bearer(await signed({ iat: now() - 300, nbf: now() - 300, exp: now() - 60 })),
+  },
+  {
+    name: "nbf in the future",
+    guards: "tokens used before their time",
+    status: 401,
+    request: async () => bearer(await signed({ nbf: now() + 600, iat: now(), exp: now() + 900 })),
+  },
+  {
+    name: "iat in the future",
+    guards: "pre-dated tokens",
+    status: 401,
+    request: async () => bearer(await signed({ iat: now() + 600, nbf: now() - 5, exp: now() + 900 })),
+  },
+  {
+    name: "no exp",
+    guards: "tokens that never expire",
+    status: 401,
+    request: async () => bearer(await withoutClaim("exp")),
+  },
+  {
+    name: "no sub",
+    guards: "tokens naming no user",
+    status: 401,
+    request: async () => bearer(await withoutClaim("sub")),
+  },
+  {
+    name: "no sid",
+    guards: "calling Clerk without a session id",
+    status: 401,
+    request: async () => bearer(await withoutClaim("sid")),
+  },
+  {
+    name: "typ other than JWT",
+    guards: "other token types passed off as session tokens",
+    status: 401,
+    request: async () =>
+      bearer(
+        await new SignJWT(claims())
+          .setProtectedHeader({ alg: "RS256", kid: emulator.privateJwk.kid, typ: "at+jwt" })
+          .sign((await generateKeyPair("RS256")).privateKey),
+      ),
+  },
+  {
+    name: "truncated to two segments",
+    guards: "parser crashes",
+    status: 401,
+    request: () => bearer(valid.split(".").slice(0, 2).join(".")),
+  },
+  { name: "non-base64 segments", guards: "parser crashes", status: 401, request: () => bearer("@@@.###.$$$") },
+  { name: "a 16 KB token", guards: "oversized headers", status: 431, request: () => bearer("a".repeat(16 * 1024)) },
+  { name: "non-ASCII characters", guards: "encoding confusion", status: 401, request: () => bearer(`${valid}é日本`) },
+  {
+    name: "control characters",
+    guards: "header injection",
+    status: 400,
+    request: () => bearer(`${valid}\u0001\u0007`),
+  },
+  // The Authorization header itself.
+  {
+    name: "lowercase bearer",
+    guards: "scheme parsing: Clerk expects 'Bearer '",
+    status: 401,
+    request: () => get(ROUTE, `Authorization: bearer ${valid}`),
+  },
+  {
+    name: "Bearer with no token",
+    guards: "empty credentials",
+    status: 401,
+    request: () => get(ROUTE, "Authorization: Bearer"),
+  },
+  {
+    name: "Bearer and spaces",
+    guards: "empty credentials",
+    status: 401,
+    request: () => get(ROUTE, "Authorization: Bearer    "),
+  },
+  {
+    name: "Basic credentials",
+    guards: "other schemes",
+    status: 401,
+    request: () => get(ROUTE, "Authorization: Basic YWxpY2U6cGFzc3dvcmQ="),
+  },
+  {
+    name: "two Authorization headers",
+    guards: "ambiguity about the caller",
+    status: 400,
+    request: () => get(ROUTE, `Authorization: Bearer ${valid}`, "Authorization: Bearer other"),
+  },
+  // Cookies and header together.
+  {
+    name: "valid cookie, invalid header",
+    guards: "the header is the credential when present",
+    status: 401,
+    request: () => cookies(`__session=${valid}; __client_uat=${iatOf(valid)}`, "Authorization: Bearer not-a-token"),
+  },
+  {
+    name: "invalid cookie, valid header",
+    guards: "a stale cookie must not block an API client",
+    status: 200,
+    request: () => cookies(`__session=garbage; __client_uat=1`, `Authorization: Bearer ${valid}`),
+  },
+  {
+    name: "__client_uat newer than the token",
+    guards: "a session signed out elsewhere",
+    status: 401,
+    request: () => cookies(`__session=${valid}; __client_uat=${iatOf(valid) + 100}`),
+  },
+  {
+    name: "__client_uat=0",
+    guards: "a signed-out client",
+    status: 401,
+    request: () => cookies(`__session=${valid}; __client_uat=0`),
+  },
+  {
+    name: "session cookie without __client_uat",
+    guards: "cookies set by something other than Clerk",
+    status: 401,
+    request: () => cookies(`__session=${valid}`),
+  },
+  {
+    name: "garbage cookies",
+    guards: "cookie parser crashes",
+    status: 401,
+    request: () => cookies("__session=%%%; __client_uat=abc; =;;"),
+  },
+  // Template names.
+  {
+    name: "template ../",
+    guards: "path traversal into Clerk's API",
+    status: 400,
+    request: () => withTemplate("template=../users"),
+  },
+  {
+    name: "template %2F",
+    guards: "encoded path separators",
+    status: 400,
+    request: () => withTemplate("template=test%2F..%2Fjwks"),
+  },
+  {
+    name: "template in unicode",
+    guards: "look-alike names",
+    status: 400,
+    request: () => withTemplate("template=t%D0%B5st"),
+  },
+  {
+    name: "template of 1 KB",
+    guards: "oversized names",
+    status: 400,
+    request: () => withTemplate(`template=${"a".repeat(1024)}`),
+  },
+  { name: "empty template", guards: "empty names", status: 400, request: () => withTemplate("template=") },
+  {
+    name: "template twice",
+    guards: "parameter pollution",
+    status: 400,
+    request: () => withTemplate("template=test&template=profile"),
+  },
+  {
+    name: "template with a NUL byte",
+    guards: "string truncation",
+    status: 400,
+    request: () => withTemplate("template=test%00"),
+  },
+  {
+    name: "template in another case",
+    guards: "loose allowlist matching",
+    status: 400,
+    request: () => withTemplate("template=TEST"),
+  },
+  {
+    name: "malformed percent-encoding",
+    guards: "decoder crashes",
+    status: 400,
+    request: () => withTemplate("template=%E0%A4%A"),
+  },
+  {
+    name: "an oversized query string",
+    guards: "oversized URLs",
+    status: 431,
+    request: () => withTemplate(`x=${"a".repeat(20 * 1024)}`),
+  },
+  {
+    name: "an oversized header",
+    guards: "oversized headers",
+    status: 431,
+    request: () => get(ROUTE, `X-Padding: ${"a".repeat(20 * 1024)}`),
+  },
+  // Methods.
+  { name: "POST", guards: "state-changing methods on a read-only route", status: 405, request: () => method("POST") },
+  { name: "PUT", guards: "state-changing methods", status: 405, request: () => method("PUT") },
+  { name: "DELETE", guards: "state-changing methods", status: 405, request: () => method("DELETE") },
+  { name: "PATCH", guards: "state-changing methods", status: 405, request: () => method("PATCH") },
+  {
+    name: "OPTIONS",
+    guards: "CORS preflights: the route is same-origin or Bearer only",
+    status: 405,
+    request: () => method("OPTIONS"),
+  },
+];
+
+describe("hostile input to the token route", () => {
+  it("has at least 40 cases", () => expect(cases.length).toBeGreaterThanOrEqual(40));
+
+  it.each(cases.map((c) => [c.name, c] as const))("%s", async (_name, { status, request }) => {
+    const response = await rawRequest(app.url, await request());
+    expect(response.status).toBe(status);
+    expect(response.headers["content-type"]).toMatch(/^application\/json/);
+    const body = JSON.parse(response.body);
+    if (status !== 200) expect(typeof body.message).toBe("string");
+    expect(response.body).not.toMatch(/<html|\n\s+at |node_modules/i);
+    expect(response.body).not.toContain(emulator.secretKey);
+  });
+
+  it("never made the server fail or log a token", () => {
+    expect(app.output()).not.toMatch(/ 5\d\d \d/);
+    expect(app.output()).not.toMatch(/eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/);
+  });
+});
