@@ -1,6 +1,7 @@
 import { clerkClient } from "~/clerk.server";
 import { config } from "~/config.server";
-import { ClerkTimeoutError, UnexpectedClerkAnswerError, tokenErrorResponse } from "~/errors.server";
+import { withinBudget } from "~/clerk-budget.server";
+import { UnexpectedClerkAnswerError, tokenErrorResponse } from "~/errors.server";
 import { apiError } from "~/http.server";
 import { serverTimingOf, TemplateTokenCache } from "~/token-cache.server";
 
@@ -26,17 +27,12 @@ export function templateFromRequest(request: Request): string {
   return allowedTemplate(requested.length === 1 ? requested[0] : undefined);
 }
 
-function withTimeout<T>(promise: Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ClerkTimeoutError(timeoutMs)), timeoutMs);
-  });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-}
-
-/** Asks Clerk for a token from a JWT template for this session — the call the docs show — bounded by CLERK_API_TIMEOUT_MS. */
+/**
+ * Asks Clerk for a token from a JWT template for this session — the call the
+ * docs show — with one retry for passing failures, all within CLERK_API_TIMEOUT_MS.
+ */
 async function requestTemplateToken(sessionId: string, template: string): Promise<string> {
-  const token = await withTimeout(clerkClient.sessions.getToken(sessionId, template), config.apiTimeoutMs);
+  const token = await withinBudget(() => clerkClient.sessions.getToken(sessionId, template), config.apiTimeoutMs);
   // The SDK hands back a non-JSON answer as it is instead of throwing.
   if (typeof token?.jwt !== "string" || !JWT_PATTERN.test(token.jwt)) throw new UnexpectedClerkAnswerError();
   return token.jwt;

@@ -1,10 +1,13 @@
 import { Hono, type MiddlewareHandler } from "hono";
+import { methodOverride } from "hono/method-override";
 import type { EmulatorContext } from "./context";
 import { clerkErrorResponse, notFoundResponse } from "./http";
+import { clientRoutes } from "./routes/backend/clients";
 import { jwksRoutes } from "./routes/backend/jwks";
 import { jwtTemplateRoutes } from "./routes/backend/jwt-templates";
 import { sessionRoutes } from "./routes/backend/sessions";
 import { userRoutes } from "./routes/backend/users";
+import { frontendApiRoutes } from "./routes/frontend";
 
 export interface AppOptions {
   secretKey: string;
@@ -12,8 +15,9 @@ export interface AppOptions {
   log: (line: string) => void;
 }
 
-// Path segments that look like a JWT or a secret key are never written to the log.
-const SECRET_LOOKING_SEGMENT = /^(?:[\w-]+\.[\w-]+\.[\w-]*|sk_[\w-]+)$/;
+// Path segments that look like a JWT (its header always starts `eyJ`) or a secret key are
+// never written to the log; file names such as clerk.browser.js are.
+const SECRET_LOOKING_SEGMENT = /^(?:eyJ[\w-]*\.[\w-]+\.[\w-]*|sk_[\w-]+)$/;
 
 /** Logs one line per request: method, path without query, status, milliseconds. */
 function requestLog(log: (line: string) => void): MiddlewareHandler {
@@ -64,6 +68,9 @@ function requireSecretKey(secretKey: string): MiddlewareHandler {
 
 export function createApp(context: EmulatorContext, options: AppOptions): Hono {
   const app = new Hono();
+  // clerk-js sends PATCH, PUT and DELETE as POST with `?_method=…` (sparing a CORS preflight).
+  // Registered first, so the request is dispatched and logged once, with its real method.
+  app.use("/v1/client/*", methodOverride({ app, query: "_method" }));
   app.use(requestLog(options.log));
 
   const authenticated = requireSecretKey(options.secretKey);
@@ -73,10 +80,12 @@ export function createApp(context: EmulatorContext, options: AppOptions): Hono {
     { path: "/v1/sessions", routes: sessionRoutes(context), middleware: [delayed, authenticated] },
     { path: "/v1/users", routes: userRoutes(context), middleware: [delayed, authenticated] },
     { path: "/v1/jwt_templates", routes: jwtTemplateRoutes(context), middleware: [delayed, authenticated] },
+    { path: "/v1/clients", routes: clientRoutes(context), middleware: [delayed, authenticated] },
   ];
   for (const { path, routes, middleware } of backendApi) {
     app.route(path, new Hono().use(...middleware).route("/", routes));
   }
+  app.route("/", frontendApiRoutes(context));
 
   app.notFound((c) => notFoundResponse("not found", `No route matches ${c.req.method} ${c.req.path}.`));
   app.onError((error) => {

@@ -128,9 +128,14 @@ const SESSION_EXPIRE_AFTER_MS = 7 * DAY_MS;
 const SESSION_ABANDON_AFTER_MS = 30 * DAY_MS;
 // Unfinished sign-ins and sign-ups are abandoned after a day; an email code lasts 10 minutes.
 const ATTEMPT_ABANDON_AFTER_MS = DAY_MS;
-export const EMAIL_CODE_LIFETIME_MS = 10 * 60 * 1000;
+const EMAIL_CODE_LIFETIME_MS = 10 * 60 * 1000;
 // A handshake payload lives as long as the cookie that names it.
 const HANDSHAKE_PAYLOAD_LIFETIME_MS = 60 * 1000;
+
+/** A fresh email code verification: not sent yet (`attempts` null), or just sent (0). */
+export function emailCodeVerification(attempts: 0 | null): EmailCodeVerification {
+  return { status: "unverified", attempts, expire_at: Date.now() + EMAIL_CODE_LIFETIME_MS };
+}
 
 /** Sessions that count as signed in. */
 const LIVE_SESSION_STATUSES = new Set<SessionStatus>(["active", "pending"]);
@@ -194,7 +199,16 @@ export class EmulatorStore {
   liveSessionsOf(client: ClientRecord): SessionRecord[] {
     return client.session_ids
       .map((id) => this.sessions.get(id))
-      .filter((session): session is SessionRecord => session !== undefined && LIVE_SESSION_STATUSES.has(session.status));
+      .filter(
+        (session): session is SessionRecord => session !== undefined && LIVE_SESSION_STATUSES.has(session.status),
+      );
+  }
+
+  /** Activity on a session (clerk-js "touches" it): it becomes its client's active session. */
+  touchSession(session: SessionRecord): void {
+    session.last_active_at = Date.now();
+    const client = this.clients.get(session.client_id);
+    if (client) client.last_active_session_id = session.id;
   }
 
   /** Ends or removes a session on its client (sign-out), which changes the client's signed-in state. */
@@ -283,7 +297,7 @@ export class EmulatorStore {
       id: newId("sua"),
       client_id: client.id,
       ...fields,
-      email_verification: { status: "unverified", attempts: null, expire_at: now + EMAIL_CODE_LIFETIME_MS },
+      email_verification: emailCodeVerification(null),
       created_user_id: null,
       created_session_id: null,
       abandon_at: now + ATTEMPT_ABANDON_AFTER_MS,
@@ -299,7 +313,12 @@ export class EmulatorStore {
   }
 
   /** Everything is provided and verified: the sign-up creates the user and a session for them. */
-  completeSignUp(client: ClientRecord, signUp: SignUpRecord, emailAddress: string, origin: string | null): SessionRecord {
+  completeSignUp(
+    client: ClientRecord,
+    signUp: SignUpRecord,
+    emailAddress: string,
+    origin: string | null,
+  ): SessionRecord {
     const { password_digest, first_name, last_name } = signUp;
     const user = this.createUser({ email_address: emailAddress, password_digest, first_name, last_name });
     const session = this.createSession({ userId: user.id, clientId: client.id, origin });

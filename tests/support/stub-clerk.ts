@@ -8,7 +8,12 @@ import type { Socket } from "node:net";
  */
 export async function startStubClerk(handle: (req: IncomingMessage, res: ServerResponse) => void) {
   const sockets = new Set<Socket>();
-  const server = createServer(handle);
+  let unanswered = 0;
+  const server = createServer((req, res) => {
+    unanswered += 1;
+    res.on("close", () => (unanswered -= 1));
+    handle(req, res);
+  });
   server.on("connection", (socket) => {
     sockets.add(socket);
     socket.on("close", () => sockets.delete(socket));
@@ -19,6 +24,8 @@ export async function startStubClerk(handle: (req: IncomingMessage, res: ServerR
   if (address === null || typeof address === "string") throw new Error("no port");
   return {
     url: `http://127.0.0.1:${address.port}`,
+    /** Calls the app has made and not yet given up on or had answered. */
+    unansweredCalls: () => unanswered,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       server.close();

@@ -114,6 +114,17 @@ export function sessionExists(): Response {
   ]);
 }
 
+/** A sign-in or sign-up that has created its session takes no further steps. */
+export function alreadyComplete(what: "sign-in" | "sign-up"): Response {
+  return clerkErrorResponse(400, [
+    {
+      code: "verification_already_verified",
+      message: "Already verified",
+      long_message: `This ${what} is already complete.`,
+    },
+  ]);
+}
+
 /** 404 for an id that is unknown, or belongs to another browser's client. */
 export function notFoundOnClient(what: string, id: string): Response {
   return notFoundResponse(`No ${what} was found with id ${id}`);

@@ -8,6 +8,9 @@ import { appOrigin } from "./envelope";
 /** Shown in the components' titles ("Sign in to …"). */
 const APPLICATION_NAME = "remix-clerk-tokens";
 
+/** Password length bounds: clerk-js checks them before sending, sign-ups again. */
+export const PASSWORD_LENGTH = { min: 8, max: 72 };
+
 const OFF = {
   enabled: false,
   required: false,
@@ -98,8 +101,8 @@ const userSettings = {
   password_settings: {
     disable_hibp: true,
     disable_password_reverification: false,
-    min_length: 8,
-    max_length: 72,
+    min_length: PASSWORD_LENGTH.min,
+    max_length: PASSWORD_LENGTH.max,
     require_special_char: false,
     require_numbers: false,
     require_uppercase: false,

@@ -39,7 +39,13 @@ export function userJSON(user: UserRecord) {
       reserved: false,
       // The code that verified the address had served its purpose by the time the user existed.
       verification: email.verified
-        ? { object: "verification_otp", status: "verified", strategy: "email_code", attempts: 1, expire_at: user.created_at }
+        ? {
+            object: "verification_otp",
+            status: "verified",
+            strategy: "email_code",
+            attempts: 1,
+            expire_at: user.created_at,
+          }
         : null,
       linked_to: [],
       matches_sso_connection: false,

@@ -1,10 +1,10 @@
 import { Hono, type Context } from "hono";
 import type { EmulatorContext } from "../../context";
-import { clerkErrorResponse } from "../../http";
 import { verifyPassword } from "../../passwords";
 import type { ClientRecord, SignInRecord, UserRecord } from "../../store";
 import {
   activeSessionOf,
+  alreadyComplete,
   appOrigin,
   clientEnvelope,
   currentClient,
@@ -60,18 +60,15 @@ export function signInRoutes(context: EmulatorContext): Hono {
     const client = currentClient(c, store);
     const signIn = signInOn(client, id);
     if (!client || !signIn) return notFoundOnClient("sign-in", id);
-    if (signIn.created_session_id !== null) {
-      return clerkErrorResponse(400, [
-        {
-          code: "verification_already_verified",
-          message: "Already verified",
-          long_message: "This sign-in is already complete.",
-        },
-      ]);
-    }
+    if (signIn.created_session_id !== null) return alreadyComplete("sign-in");
     const params = await formParams(c);
     if (params.strategy !== "password") {
-      return formError("strategy_for_user_invalid", "strategy", "is invalid", "Only the password strategy is emulated.");
+      return formError(
+        "strategy_for_user_invalid",
+        "strategy",
+        "is invalid",
+        "Only the password strategy is emulated.",
+      );
     }
     const problem = await passwordProblem(userOf(store, signIn.user_id), params.password);
     if (problem) return problem;

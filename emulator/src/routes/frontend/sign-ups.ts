@@ -1,0 +1,163 @@
+import { Hono, type Context } from "hono";
+import { z } from "zod";
+import type { EmulatorContext } from "../../context";
+import { hashPassword } from "../../passwords";
+import { emailCodeVerification, type ClientRecord, type SignUpFields, type SignUpRecord } from "../../store";
+import type { Parsed } from "../../validation";
+import {
+  activeSessionOf,
+  alreadyComplete,
+  appOrigin,
+  clientEnvelope,
+  currentClient,
+  formError,
+  formParams,
+  missingParam,
+  notFoundOnClient,
+  sessionExists,
+} from "./envelope";
+import { PASSWORD_LENGTH } from "./environment";
+import { missingSignUpFields, signUpJSON } from "./resources";
+
+// Email + password sign-up, as <SignUp/> drives it: create, prepare the email code, attempt it.
+// No email is sent: like Clerk's test mode, the code is always 424242. A failed call changes
+// nothing in the store.
+
+export const TEST_MODE_EMAIL_CODE = "424242";
+
+const emailSchema = z.email();
+
+function identifierExists(): Response {
+  return formError("form_identifier_exists", "email_address", "That email address is taken. Please try another.");
+}
+
+function emailCodeOnly(): Response {
+  return formError("form_param_value_invalid", "strategy", "is invalid", "Only the email_code strategy is emulated.");
+}
+
+export function signUpRoutes(context: EmulatorContext): Hono {
+  const { store } = context;
+
+  /** The fields a create or update call sets, validated; fields it leaves out are left out. */
+  async function parseFields(params: Record<string, string>): Promise<Parsed<Partial<SignUpFields>>> {
+    const fields: Partial<SignUpFields> = {};
+    if (params.email_address !== undefined) {
+      const email = params.email_address.trim();
+      if (!emailSchema.safeParse(email).success) {
+        const longMessage = "email_address must be a valid email address.";
+        return {
+          ok: false,
+          response: formError("form_param_format_invalid", "email_address", "is invalid", longMessage),
+        };
+      }
+      if (store.findUserByEmail(email)) return { ok: false, response: identifierExists() };
+      fields.email_address = email;
+    }
+    if (params.password !== undefined) {
+      const { password } = params;
+      if (password.length < PASSWORD_LENGTH.min) {
+        const message = `Passwords must be ${PASSWORD_LENGTH.min} characters or more.`;
+        return { ok: false, response: formError("form_password_length_too_short", "password", message) };
+      }
+      if (Buffer.byteLength(password) > PASSWORD_LENGTH.max) {
+        const message = `Passwords must be ${PASSWORD_LENGTH.max} bytes or fewer.`;
+        return { ok: false, response: formError("form_password_size_in_bytes_exceeded", "password", message) };
+      }
+      fields.password_digest = await hashPassword(password);
+    }
+    for (const name of ["first_name", "last_name"] as const) {
+      if (params[name] !== undefined) fields[name] = params[name].trim() || null;
+    }
+    return { ok: true, data: fields };
+  }
+
+  /** The sign-up in the path, if it is this browser's and still open; else the error to answer. */
+  function openSignUp(c: Context): { client: ClientRecord; signUp: SignUpRecord } | Response {
+    const id = c.req.param("id") ?? "";
+    const client = currentClient(c, store);
+    const signUp = store.getSignUp(id);
+    if (!client || signUp?.client_id !== client.id) return notFoundOnClient("sign-up", id);
+    return signUp.created_session_id === null ? { client, signUp } : alreadyComplete("sign-up");
+  }
+
+  /**
+   * Applies the changes and, once every field is there and the email verified, creates the
+   * user and signs them in. Returns the error, changing nothing, if that user cannot be created.
+   */
+  function advance(c: Context, client: ClientRecord, signUp: SignUpRecord, changes: Partial<SignUpRecord>) {
+    const next = { ...signUp, ...changes };
+    const ready = next.email_verification.status === "verified" && missingSignUpFields(next).length === 0;
+    const email = ready ? next.email_address : null;
+    // Someone may have signed up with the same address meanwhile.
+    if (email !== null && store.findUserByEmail(email)) return identifierExists();
+    Object.assign(signUp, changes);
+    if (email !== null) store.completeSignUp(client, signUp, email, appOrigin(c));
+  }
+
+  return (
+    new Hono()
+      .post("/", async (c) => {
+        const existing = currentClient(c, store);
+        if (existing && activeSessionOf(store, existing)) return sessionExists();
+        const fields = await parseFields(await formParams(c));
+        if (!fields.ok) return fields.response;
+        const client = existing ?? store.createClient();
+        const empty = { email_address: null, password_digest: null, first_name: null, last_name: null };
+        const signUp = store.createSignUp(client, { ...empty, ...fields.data });
+        return clientEnvelope(context, client, signUpJSON(signUp));
+      })
+      .get("/:id", (c) => {
+        const client = currentClient(c, store);
+        const signUp = store.getSignUp(c.req.param("id"));
+        if (!client || signUp?.client_id !== client.id) return notFoundOnClient("sign-up", c.req.param("id"));
+        return clientEnvelope(context, client, signUpJSON(signUp));
+      })
+      // <SignUp/>'s "continue" step fills in what the first call left missing.
+      .patch("/:id", async (c) => {
+        const open = openSignUp(c);
+        if (open instanceof Response) return open;
+        const fields = await parseFields(await formParams(c));
+        if (!fields.ok) return fields.response;
+        const { client, signUp } = open;
+        const changes: Partial<SignUpRecord> = fields.data;
+        // A new address needs verifying afresh.
+        if (changes.email_address !== undefined && changes.email_address !== signUp.email_address) {
+          changes.email_verification = emailCodeVerification(null);
+        }
+        const problem = advance(c, client, signUp, changes);
+        return problem ?? clientEnvelope(context, client, signUpJSON(signUp));
+      })
+      .post("/:id/prepare_verification", async (c) => {
+        const open = openSignUp(c);
+        if (open instanceof Response) return open;
+        if ((await formParams(c)).strategy !== "email_code") return emailCodeOnly();
+        const { client, signUp } = open;
+        if (signUp.email_address === null) return missingParam("email_address");
+        // "Sends" a new code (always 424242).
+        signUp.email_verification = emailCodeVerification(0);
+        return clientEnvelope(context, client, signUpJSON(signUp));
+      })
+      .post("/:id/attempt_verification", async (c) => {
+        const open = openSignUp(c);
+        if (open instanceof Response) return open;
+        const params = await formParams(c);
+        if (params.strategy !== "email_code") return emailCodeOnly();
+        if (!params.code) return missingParam("code");
+        const { client, signUp } = open;
+        if (signUp.email_address === null) return missingParam("email_address");
+        if (params.code !== TEST_MODE_EMAIL_CODE)
+          return formError("form_code_incorrect", "code", "is incorrect", "Incorrect code");
+        if (signUp.email_verification.expire_at <= Date.now()) {
+          return formError(
+            "verification_expired",
+            "code",
+            "expired",
+            "This verification code has expired. Request a new one.",
+          );
+        }
+        const email_verification = { ...signUp.email_verification, status: "verified" as const, attempts: 1 };
+        const problem = advance(c, client, signUp, { email_verification });
+        return problem ?? clientEnvelope(context, client, signUpJSON(signUp));
+      })
+  );
+}
