@@ -4,7 +4,7 @@ import { emulatorEnv, formatEnvLines } from "./print-env";
 
 const USAGE = `Usage: npm run emulator -- [options]
 
-An offline Clerk emulator (Backend API) on this machine. Not Clerk.
+An offline Clerk emulator (Backend API, and the Frontend API clerk-js needs) on this machine. Not Clerk.
 
 Options:
   --port <n>                    port to listen on (default ${DEFAULT_PORT}; 0 = any free port)

@@ -24,10 +24,18 @@ export function userResource(user: UserRecord) {
       id: email.id,
       email_address: email.email_address,
       reserved: false,
+      // The code that verified the address had served its purpose by the time the user existed.
       verification: email.verified
-        ? { object: "verification_otp", status: "verified", strategy: "email_code", attempts: 1, expire_at: null }
+        ? {
+            object: "verification_otp",
+            status: "verified",
+            strategy: "email_code",
+            attempts: 1,
+            expire_at: user.created_at,
+          }
         : null,
       linked_to: [],
+      matches_sso_connection: false,
       created_at: user.created_at,
       updated_at: user.updated_at,
     })),

@@ -137,6 +137,12 @@ export function emailCodeVerification(attempts: 0 | null): EmailCodeVerification
   return { status: "unverified", attempts, expire_at: Date.now() + EMAIL_CODE_LIFETIME_MS };
 }
 
+/** When a sign-in or sign-up starts, and when it is abandoned unless finished. */
+function attemptTimestamps(): { created_at: number; abandon_at: number } {
+  const now = Date.now();
+  return { created_at: now, abandon_at: now + ATTEMPT_ABANDON_AFTER_MS };
+}
+
 /** Sessions that count as signed in. */
 const LIVE_SESSION_STATUSES = new Set<SessionStatus>(["active", "pending"]);
 
@@ -263,15 +269,13 @@ export class EmulatorStore {
 
   /** Starts a sign-in on the client, replacing any sign-in in progress there. */
   createSignIn(client: ClientRecord, user: UserRecord, identifier: string): SignInRecord {
-    const now = Date.now();
     const signIn: SignInRecord = {
       id: newId("sia"),
       client_id: client.id,
       user_id: user.id,
       identifier,
       created_session_id: null,
-      abandon_at: now + ATTEMPT_ABANDON_AFTER_MS,
-      created_at: now,
+      ...attemptTimestamps(),
     };
     this.signIns.set(signIn.id, signIn);
     client.sign_in_id = signIn.id;
@@ -292,7 +296,6 @@ export class EmulatorStore {
 
   /** Starts a sign-up on the client, replacing any sign-up in progress there. */
   createSignUp(client: ClientRecord, fields: SignUpFields): SignUpRecord {
-    const now = Date.now();
     const signUp: SignUpRecord = {
       id: newId("sua"),
       client_id: client.id,
@@ -300,8 +303,7 @@ export class EmulatorStore {
       email_verification: emailCodeVerification(null),
       created_user_id: null,
       created_session_id: null,
-      abandon_at: now + ATTEMPT_ABANDON_AFTER_MS,
-      created_at: now,
+      ...attemptTimestamps(),
     };
     this.signUps.set(signUp.id, signUp);
     client.sign_up_id = signUp.id;

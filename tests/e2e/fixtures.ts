@@ -31,8 +31,14 @@ export const test = base.extend({
 
 export { expect };
 
-/** Signs a browser in the way Clerk leaves it after a sign-in: `__session` plus `__client_uat` on the app's host. */
+/**
+ * Signs a browser in with cookies alone — `__session` plus `__client_uat`, as
+ * Clerk leaves them — for what the server does with them. clerk-js is kept
+ * from loading: it would find no Frontend API client behind these cookies and
+ * sign the browser out, as it should.
+ */
 export async function addSessionCookies(context: BrowserContext, appUrl: string, sessionId: string) {
+  await context.route("**/clerk.browser.js", (route) => route.abort());
   const jwt = await mintSessionToken(
     { apiUrl: process.env.E2E_EMULATOR_URL!, secretKey: process.env.E2E_EMULATOR_SECRET_KEY! },
     sessionId,

@@ -22,6 +22,7 @@ test("a signed-in browser gets a template token and sees it decoded", async ({ p
 
 test("/tokens/test renders the template token on the server", async ({ page, context, baseURL }) => {
   await addSessionCookies(context, baseURL!, "sess_seed_alice");
+  // No JavaScript at all: the token is in the server-rendered HTML.
   await page.route("**/*.js", (route) => route.abort());
   await page.goto("/tokens/test");
   await expect(page.getByRole("heading", { name: "Token from the test template" })).toBeVisible();

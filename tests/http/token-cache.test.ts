@@ -226,8 +226,9 @@ describe("token reuse against Clerk answers the emulator does not give", () => {
   }
 
   it("shares one failed Clerk call with the requests waiting for it, and keeps no failure", async () => {
+    // A 500, which the server does not retry: one failed call is one call at Clerk.
     answer = (res) =>
-      res.writeHead(503, { "Content-Type": "application/json" }).end(clerkErrorBody("internal_clerk_error", "Oops"));
+      res.writeHead(500, { "Content-Type": "application/json" }).end(clerkErrorBody("internal_clerk_error", "Oops"));
     stubCalls = 0;
     const failed = await Promise.all(Array.from({ length: 5 }, () => getToken(app, session(0).token)));
     expect(failed.map((r) => r.status)).toEqual([502, 502, 502, 502, 502]);

@@ -6,28 +6,36 @@ import { OpenAPIBackend, type Document } from "openapi-backend";
 import { parse } from "yaml";
 import { afterAll, afterEach, beforeAll, expect, vi } from "vitest";
 
-// Clerk's own description, read where it lies beside the repository, never copied into it.
+// Clerk's own descriptions, read where they lie beside the repository, never copied into it.
 const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
-const BAPI_SPEC = path.resolve(REPO_ROOT, "../shared/reference/clerk-openapi/bapi-2025-11-10.yml");
+const SPEC_DIR = path.resolve(REPO_ROOT, "../shared/reference/clerk-openapi");
+const BAPI_SPEC = path.join(SPEC_DIR, "bapi-2025-11-10.yml");
+const FAPI_SPEC = path.join(SPEC_DIR, "fapi-2025-11-10.yml");
 
 /** Why spec validation cannot run here, or undefined when it can. */
-export const specMissingReason = existsSync(BAPI_SPEC)
+export const specMissingReason = [BAPI_SPEC, FAPI_SPEC].every((file) => existsSync(file))
   ? undefined
-  : `Clerk's OpenAPI description is absent (${BAPI_SPEC}), so response bodies are not validated against it`;
+  : `Clerk's OpenAPI descriptions are absent (${SPEC_DIR}), so response bodies are not validated against them`;
+
+// The clerk-js files the emulator serves are not part of either API.
+const CLERK_JS_FILES = "/npm/";
 
 const UNDOCUMENTED_ERROR = "EmulatorTestUndocumentedError";
 
 type SchemaNode = { [key: string]: unknown };
 
 /**
- * Ajv refuses `nullable` without `type`, which Clerk's description uses (e.g. `scim`);
- * `anyOf [schema, null]` says the same thing in a form Ajv accepts.
+ * Ajv refuses `nullable` without `type`, which Clerk's description uses (e.g. `scim`), and
+ * lets an `enum`, or the schemas of an `allOf`/`oneOf`, beside `nullable` refuse null (e.g.
+ * `captcha_widget_type`, a sign-in's `second_factor_verification`); `anyOf [schema, null]`
+ * says what is meant in a form Ajv accepts.
  */
 function acceptNullableWithoutType(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(acceptNullableWithoutType);
   if (node === null || typeof node !== "object") return node;
   const copy = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, acceptNullableWithoutType(value)]));
-  if (copy.nullable !== true || "type" in copy) return copy;
+  const constrained = ["enum", "allOf", "oneOf", "anyOf"].some((keyword) => keyword in copy);
+  if (copy.nullable !== true || ("type" in copy && !constrained)) return copy;
   const { nullable: _nullable, ...schema } = copy;
   return { anyOf: [schema, { type: "null" }] };
 }
@@ -37,9 +45,17 @@ export interface ResponseValidator {
   check(method: string, url: URL, response: { status: number; contentType: string | null; body: unknown }): string[];
 }
 
-/** Checks Backend API responses against bapi-2025-11-10.yml. */
-export async function createResponseValidator(): Promise<ResponseValidator> {
-  const document = acceptNullableWithoutType(parse(await readFile(BAPI_SPEC, "utf8"))) as Document & SchemaNode;
+interface Description {
+  api: OpenAPIBackend;
+  /** Paths the description lists without describing them (`{}`), e.g. /v1/clients/handshake_payload. */
+  listedOnly: Set<string>;
+}
+
+async function loadDescription(file: string, apiRoot: string): Promise<Description> {
+  const document = acceptNullableWithoutType(parse(await readFile(file, "utf8"))) as Document & SchemaNode;
+  const listedOnly = Object.entries(document.paths ?? {})
+    .filter(([, item]) => Object.keys(item ?? {}).length === 0)
+    .map(([listed]) => `${apiRoot}${listed}`.replace("//", "/"));
   // An error status an operation does not list (e.g. 422 from the token endpoints) must still
   // be a Clerk error body: a synthetic operation validates it against the ClerkErrors response.
   document.paths = {
@@ -48,16 +64,35 @@ export async function createResponseValidator(): Promise<ResponseValidator> {
       get: { operationId: UNDOCUMENTED_ERROR, responses: { default: { $ref: "#/components/responses/ClerkErrors" } } },
     },
   };
-  const api = new OpenAPIBackend({ definition: document, apiRoot: "/v1", quick: true });
+  const api = new OpenAPIBackend({ definition: document, apiRoot, quick: true });
   await api.init();
+  return { api, listedOnly: new Set(listedOnly) };
+}
+
+/**
+ * Checks Backend API responses against bapi-2025-11-10.yml, and Frontend API responses (the
+ * paths only it describes, such as /v1/client) against fapi-2025-11-10.yml.
+ */
+export async function createResponseValidator(): Promise<ResponseValidator> {
+  const [backend, frontend] = await Promise.all([loadDescription(BAPI_SPEC, "/v1"), loadDescription(FAPI_SPEC, "/")]);
 
   return {
-    check(method, url, { status, contentType, body }) {
+    check(wireMethod, url, { status, contentType, body }) {
+      if (url.pathname.startsWith(CLERK_JS_FILES)) return [];
+      // clerk-js sends PATCH, PUT and DELETE to the Frontend API as POST with `?_method=…`.
+      const method = (wireMethod === "POST" && url.searchParams.get("_method")) || wireMethod;
       const where = `${method} ${url.pathname} → ${status}`;
+      const request = { method, path: url.pathname, headers: {} };
+      const inFrontend = frontend.api.matchOperation(request) !== undefined || frontend.listedOnly.has(url.pathname);
+      const { api, listedOnly } = inFrontend ? frontend : backend;
+      const operation = api.matchOperation(request);
+      const documentedResponse = operation?.responses?.[String(status)] as SchemaNode | undefined;
+      // A documented response without content, such as the handshake's 307 redirect.
+      if (documentedResponse && !documentedResponse.content) return [];
       const problems: string[] = [];
       if (contentType !== "application/json") problems.push(`${where}: Content-Type is ${contentType}`);
-      const operation = api.matchOperation({ method, path: url.pathname, headers: {} });
-      const documented = operation?.responses?.[String(status)] !== undefined;
+      if (listedOnly.has(url.pathname)) return problems;
+      const documented = documentedResponse !== undefined;
       if (status < 400 && !documented) return [...problems, `${where}: status not in the description`];
       // Clerk's paginated envelope wraps the documented array.
       const isPaginated = url.searchParams.get("paginated") === "true" && status === 200;

@@ -31,6 +31,7 @@ export function clientUat(store: EmulatorStore, client: ClientRecord | undefined
   return client && store.liveSessionsOf(client).length > 0 ? Math.floor(client.updated_at / 1000) : 0;
 }
 
+/** The user a session or sign-in belongs to. @throws if missing: users are never deleted. */
 export function userOf(store: EmulatorStore, userId: string): UserRecord {
   const user = store.getUser(userId);
   if (!user) throw new Error(`No user exists with id: ${userId}`);

@@ -52,6 +52,12 @@ export function handshakeRoutes(context: EmulatorContext): Hono {
         "redirect_url must be an http(s) URL.",
       );
     }
+    // Back to the app only, never elsewhere with the app's cookies: its proxy names its origin.
+    const proxyUrl = c.req.header("Clerk-Proxy-Url");
+    if (proxyUrl && URL.canParse(proxyUrl) && new URL(proxyUrl).origin !== new URL(redirectUrl).origin) {
+      const longMessage = "redirect_url must be on the app's origin.";
+      return formError("form_param_value_invalid", "redirect_url", "is invalid", longMessage);
+    }
 
     const directives = await handshakeDirectives(context, currentClient(c, store));
     // Signed with the instance key, which the app's server already trusts for session tokens.

@@ -1,3 +1,4 @@
+import { userResource } from "../../resources";
 import type { ClientRecord, SessionRecord, SignInRecord, SignUpRecord, UserRecord } from "../../store";
 import { factorVerificationAge } from "../../tokens/session-token";
 
@@ -14,66 +15,13 @@ export function tokenJSON(jwt: string) {
   return { object: "token", jwt };
 }
 
-/** `Client.User`: the signed-in user, as `<UserButton/>` shows them. */
+/**
+ * `Client.User`: the signed-in user, as `<UserButton/>` shows them. The Backend API's User,
+ * less what only a backend may see, with the instance's settings (no self-deletion, no organizations).
+ */
 export function userJSON(user: UserRecord) {
-  return {
-    object: "user",
-    id: user.id,
-    external_id: null,
-    username: user.username,
-    first_name: user.first_name,
-    last_name: user.last_name,
-    image_url: user.image_url,
-    has_image: user.image_url !== "",
-    primary_email_address_id: user.primary_email_address_id,
-    primary_phone_number_id: null,
-    primary_web3_wallet_id: null,
-    password_enabled: user.password_digest !== null,
-    two_factor_enabled: false,
-    totp_enabled: false,
-    backup_code_enabled: false,
-    email_addresses: user.email_addresses.map((email) => ({
-      object: "email_address",
-      id: email.id,
-      email_address: email.email_address,
-      reserved: false,
-      // The code that verified the address had served its purpose by the time the user existed.
-      verification: email.verified
-        ? {
-            object: "verification_otp",
-            status: "verified",
-            strategy: "email_code",
-            attempts: 1,
-            expire_at: user.created_at,
-          }
-        : null,
-      linked_to: [],
-      matches_sso_connection: false,
-      created_at: user.created_at,
-      updated_at: user.updated_at,
-    })),
-    phone_numbers: [],
-    web3_wallets: [],
-    passkeys: [],
-    organization_memberships: [],
-    external_accounts: [],
-    saml_accounts: [],
-    public_metadata: user.public_metadata,
-    unsafe_metadata: user.unsafe_metadata,
-    last_sign_in_at: null,
-    banned: false,
-    locked: false,
-    lockout_expires_in_seconds: null,
-    verification_attempts_remaining: 100,
-    delete_self_enabled: false,
-    create_organization_enabled: false,
-    last_active_at: null,
-    mfa_enabled_at: null,
-    mfa_disabled_at: null,
-    legal_accepted_at: null,
-    created_at: user.created_at,
-    updated_at: user.updated_at,
-  };
+  const { private_metadata: _backendOnly, ...shared } = userResource(user);
+  return { ...shared, organization_memberships: [], delete_self_enabled: false, create_organization_enabled: false };
 }
 
 function primaryEmailOf(user: UserRecord): string | null {

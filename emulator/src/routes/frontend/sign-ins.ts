@@ -29,26 +29,26 @@ function passwordIncorrect(): Response {
   return formError("form_password_incorrect", "password", "Password is incorrect. Try again, or use another method.");
 }
 
+function strategyInvalid(longMessage: string): Response {
+  return formError("strategy_for_user_invalid", "strategy", "Invalid verification strategy", longMessage);
+}
+
 /** Checks the password; the error to answer when it is wrong, else undefined. */
 async function passwordProblem(user: UserRecord, password: string | undefined): Promise<Response | undefined> {
   if (password === undefined || password === "") return missingParam("password");
-  if (user.password_digest === null) {
-    return formError(
-      "strategy_for_user_invalid",
-      "strategy",
-      "Invalid verification strategy",
-      "This account has no password. Sign in with another method.",
-    );
-  }
+  if (user.password_digest === null) return strategyInvalid("This account has no password.");
   return (await verifyPassword(password, user.password_digest)) ? undefined : passwordIncorrect();
 }
 
 export function signInRoutes(context: EmulatorContext): Hono {
   const { store } = context;
 
-  function signInOn(client: ClientRecord | undefined, id: string): SignInRecord | undefined {
+  /** The sign-in in the path, if it is this browser's; else a 404. */
+  function signInOf(c: Context): { client: ClientRecord; signIn: SignInRecord } | Response {
+    const id = c.req.param("id") ?? "";
+    const client = currentClient(c, store);
     const signIn = store.getSignIn(id);
-    return client && signIn?.client_id === client.id ? signIn : undefined;
+    return client && signIn?.client_id === client.id ? { client, signIn } : notFoundOnClient("sign-in", id);
   }
 
   async function respond(client: ClientRecord, signIn: SignInRecord): Promise<Response> {
@@ -56,20 +56,12 @@ export function signInRoutes(context: EmulatorContext): Hono {
   }
 
   async function attemptFirstFactor(c: Context): Promise<Response> {
-    const id = c.req.param("id") ?? "";
-    const client = currentClient(c, store);
-    const signIn = signInOn(client, id);
-    if (!client || !signIn) return notFoundOnClient("sign-in", id);
+    const found = signInOf(c);
+    if (found instanceof Response) return found;
+    const { client, signIn } = found;
     if (signIn.created_session_id !== null) return alreadyComplete("sign-in");
     const params = await formParams(c);
-    if (params.strategy !== "password") {
-      return formError(
-        "strategy_for_user_invalid",
-        "strategy",
-        "is invalid",
-        "Only the password strategy is emulated.",
-      );
-    }
+    if (params.strategy !== "password") return strategyInvalid("Only the password strategy is emulated.");
     const problem = await passwordProblem(userOf(store, signIn.user_id), params.password);
     if (problem) return problem;
     store.completeSignIn(client, signIn, appOrigin(c));
@@ -97,9 +89,8 @@ export function signInRoutes(context: EmulatorContext): Hono {
       return respond(client, signIn);
     })
     .get("/:id", (c) => {
-      const client = currentClient(c, store);
-      const signIn = signInOn(client, c.req.param("id"));
-      return client && signIn ? respond(client, signIn) : notFoundOnClient("sign-in", c.req.param("id"));
+      const found = signInOf(c);
+      return found instanceof Response ? found : respond(found.client, found.signIn);
     })
     .post("/:id/attempt_first_factor", attemptFirstFactor);
 }

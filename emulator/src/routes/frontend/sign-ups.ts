@@ -23,7 +23,7 @@ import { missingSignUpFields, signUpJSON } from "./resources";
 // No email is sent: like Clerk's test mode, the code is always 424242. A failed call changes
 // nothing in the store.
 
-export const TEST_MODE_EMAIL_CODE = "424242";
+const TEST_MODE_EMAIL_CODE = "424242";
 
 const emailSchema = z.email();
 
@@ -71,13 +71,19 @@ export function signUpRoutes(context: EmulatorContext): Hono {
     return { ok: true, data: fields };
   }
 
-  /** The sign-up in the path, if it is this browser's and still open; else the error to answer. */
-  function openSignUp(c: Context): { client: ClientRecord; signUp: SignUpRecord } | Response {
+  /** The sign-up in the path, if it is this browser's; else a 404. */
+  function signUpOf(c: Context): { client: ClientRecord; signUp: SignUpRecord } | Response {
     const id = c.req.param("id") ?? "";
     const client = currentClient(c, store);
     const signUp = store.getSignUp(id);
-    if (!client || signUp?.client_id !== client.id) return notFoundOnClient("sign-up", id);
-    return signUp.created_session_id === null ? { client, signUp } : alreadyComplete("sign-up");
+    return client && signUp?.client_id === client.id ? { client, signUp } : notFoundOnClient("sign-up", id);
+  }
+
+  /** The sign-up in the path, if it is this browser's and still open; else the error to answer. */
+  function openSignUp(c: Context): { client: ClientRecord; signUp: SignUpRecord } | Response {
+    const found = signUpOf(c);
+    if (found instanceof Response || found.signUp.created_session_id === null) return found;
+    return alreadyComplete("sign-up");
   }
 
   /**
@@ -107,10 +113,8 @@ export function signUpRoutes(context: EmulatorContext): Hono {
         return clientEnvelope(context, client, signUpJSON(signUp));
       })
       .get("/:id", (c) => {
-        const client = currentClient(c, store);
-        const signUp = store.getSignUp(c.req.param("id"));
-        if (!client || signUp?.client_id !== client.id) return notFoundOnClient("sign-up", c.req.param("id"));
-        return clientEnvelope(context, client, signUpJSON(signUp));
+        const found = signUpOf(c);
+        return found instanceof Response ? found : clientEnvelope(context, found.client, signUpJSON(found.signUp));
       })
       // <SignUp/>'s "continue" step fills in what the first call left missing.
       .patch("/:id", async (c) => {
@@ -145,15 +149,12 @@ export function signUpRoutes(context: EmulatorContext): Hono {
         if (!params.code) return missingParam("code");
         const { client, signUp } = open;
         if (signUp.email_address === null) return missingParam("email_address");
-        if (params.code !== TEST_MODE_EMAIL_CODE)
+        if (params.code !== TEST_MODE_EMAIL_CODE) {
           return formError("form_code_incorrect", "code", "is incorrect", "Incorrect code");
+        }
         if (signUp.email_verification.expire_at <= Date.now()) {
-          return formError(
-            "verification_expired",
-            "code",
-            "expired",
-            "This verification code has expired. Request a new one.",
-          );
+          const longMessage = "This verification code has expired. Request a new one.";
+          return formError("verification_expired", "code", "has expired", longMessage);
         }
         const email_verification = { ...signUp.email_verification, status: "verified" as const, attempts: 1 };
         const problem = advance(c, client, signUp, { email_verification });
