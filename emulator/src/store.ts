@@ -77,8 +77,6 @@ export interface EmailCodeVerification {
   expire_at: number;
 }
 
-export type SignUpFields = Pick<SignUpRecord, "email_address" | "password_digest" | "first_name" | "last_name">;
-
 /** An email + password sign-up; complete once it has created a user and a session. */
 export interface SignUpRecord {
   id: string;
@@ -93,6 +91,8 @@ export interface SignUpRecord {
   abandon_at: number;
   created_at: number;
 }
+
+export type SignUpFields = Pick<SignUpRecord, "email_address" | "password_digest" | "first_name" | "last_name">;
 
 export interface CustomSigning {
   algorithm: string;
@@ -143,8 +143,10 @@ function attemptTimestamps(): { created_at: number; abandon_at: number } {
   return { created_at: now, abandon_at: now + ATTEMPT_ABANDON_AFTER_MS };
 }
 
-/** Sessions that count as signed in. */
-const LIVE_SESSION_STATUSES = new Set<SessionStatus>(["active", "pending"]);
+/** Whether a session counts as signed in. */
+export function isLiveSession(session: SessionRecord): boolean {
+  return session.status === "active" || session.status === "pending";
+}
 
 export function newId(prefix: string): string {
   return `${prefix}_${randomUUID().replaceAll("-", "")}`;
@@ -205,9 +207,7 @@ export class EmulatorStore {
   liveSessionsOf(client: ClientRecord): SessionRecord[] {
     return client.session_ids
       .map((id) => this.sessions.get(id))
-      .filter(
-        (session): session is SessionRecord => session !== undefined && LIVE_SESSION_STATUSES.has(session.status),
-      );
+      .filter((session): session is SessionRecord => session !== undefined && isLiveSession(session));
   }
 
   /** Activity on a session (clerk-js "touches" it): it becomes its client's active session. */

@@ -2,7 +2,7 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { EmulatorContext } from "../../context";
 import { clerkErrorResponse, jsonResponse, notFoundResponse } from "../../http";
-import type { ClientRecord, EmulatorStore, SessionRecord, UserRecord } from "../../store";
+import { isLiveSession, type ClientRecord, type EmulatorStore, type SessionRecord, type UserRecord } from "../../store";
 import { mintSessionToken } from "../../tokens/session-token";
 import { CLIENT_COOKIE, clientCookie, clientUatCookies, withCookies } from "./cookies";
 import { clientJSON, sessionJSON, signInJSON, signUpJSON, type SessionJSON } from "./resources";
@@ -46,8 +46,7 @@ export function sessionToken(context: EmulatorContext, session: SessionRecord): 
 
 /** A session as clerk-js reads it; a live one with a freshly minted `last_active_token`. */
 export async function renderSession(context: EmulatorContext, session: SessionRecord): Promise<SessionJSON> {
-  const live = session.status === "active" || session.status === "pending";
-  const token = live ? await sessionToken(context, session) : null;
+  const token = isLiveSession(session) ? await sessionToken(context, session) : null;
   return sessionJSON(session, userOf(context.store, session.user_id), token);
 }
 

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import type { EmulatorContext } from "../../context";
 import { jsonResponse, notFoundResponse } from "../../http";
-import type { ClientRecord, SessionRecord } from "../../store";
+import { isLiveSession, type ClientRecord, type SessionRecord } from "../../store";
 import { mintTemplateToken } from "../../tokens/jwt-template";
 import { withCookies } from "./cookies";
 import {
@@ -29,7 +29,7 @@ export function clientSessionRoutes(context: EmulatorContext): Hono {
     if (!client) return signedOut();
     const session = store.getSession(id);
     if (session?.client_id !== client.id) return notFoundOnClient("session", id);
-    return store.liveSessionsOf(client).includes(session) ? { client, session } : signedOut();
+    return isLiveSession(session) ? { client, session } : signedOut();
   }
 
   async function close(c: Context, status: "ended" | "removed"): Promise<Response> {
