@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { parseRateLimit } from "./faults";
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, startEmulator } from "./index";
 import { emulatorEnv, formatEnvLines } from "./print-env";
 
@@ -14,6 +15,17 @@ Options:
   --seed <file>                 seed file (default emulator/src/seed.json)
   --session-token-lifetime <s>  session token lifetime in seconds (default 60)
   --latency-ms <ms>             simulated Clerk round trip per Backend API call (default 0)
+
+Faults in Backend API calls (also changeable at run time: PUT /__emulator/faults with the secret key):
+  --jitter-ms <ms>              random extra delay of up to this much per call
+  --rate-limit <n>/<s>s         Clerk's rate limit, e.g. 100/10s: then 429 with Retry-After
+  --error-rate <0..1>           fraction of calls answered with a 5xx
+  --error-statuses <list>       which 5xx, e.g. 500,502,503 (the default)
+  --reset-rate <0..1>           fraction of calls whose connection is reset
+  --hang-rate <0..1>            fraction of calls accepted and never answered
+  --not-json-rate <0..1>        fraction answered 200 with a body that is not JSON
+  --wrong-content-type-rate <0..1>  fraction answered with Content-Type: text/plain
+  --fault-path <regex>          only paths matching this meet the faults
   --print-env                   print the app's env for this data dir, host and port, then exit
   --help                        show this help`;
 
@@ -34,6 +46,15 @@ async function main(): Promise<void> {
       seed: { type: "string" },
       "session-token-lifetime": { type: "string" },
       "latency-ms": { type: "string" },
+      "jitter-ms": { type: "string" },
+      "rate-limit": { type: "string" },
+      "error-rate": { type: "string" },
+      "error-statuses": { type: "string" },
+      "reset-rate": { type: "string" },
+      "hang-rate": { type: "string" },
+      "not-json-rate": { type: "string" },
+      "wrong-content-type-rate": { type: "string" },
+      "fault-path": { type: "string" },
       "print-env": { type: "boolean" },
       help: { type: "boolean" },
     },
@@ -60,6 +81,17 @@ async function main(): Promise<void> {
     seedFile: values.seed,
     sessionTokenLifetimeSeconds: numberFlag("session-token-lifetime", values["session-token-lifetime"]),
     latencyMs: numberFlag("latency-ms", values["latency-ms"]),
+    faults: {
+      jitterMs: numberFlag("jitter-ms", values["jitter-ms"]),
+      rateLimit: values["rate-limit"] === undefined ? undefined : parseRateLimit(values["rate-limit"]),
+      errorRate: numberFlag("error-rate", values["error-rate"]),
+      errorStatuses: values["error-statuses"]?.split(",").map((status) => numberFlag("error-statuses", status)!),
+      resetRate: numberFlag("reset-rate", values["reset-rate"]),
+      hangRate: numberFlag("hang-rate", values["hang-rate"]),
+      notJsonRate: numberFlag("not-json-rate", values["not-json-rate"]),
+      wrongContentTypeRate: numberFlag("wrong-content-type-rate", values["wrong-content-type-rate"]),
+      pathPattern: values["fault-path"],
+    },
     log: (line) => console.log(`[clerk-emulator] ${line}`),
   });
   // Listen for signals before announcing the URL: whoever reads it may stop us right away.

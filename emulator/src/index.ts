@@ -1,10 +1,11 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
-import { getRequestListener } from "@hono/node-server";
+import { getRequestListener, type Http2Bindings, type HttpBindings } from "@hono/node-server";
 import type { JWK } from "jose";
 import { z } from "zod";
 import { readSeedFile, storeFromSeed } from "./seed";
+import { FaultInjector, type FaultsInput } from "./faults";
 import { createApp } from "./server";
 import {
   frontendApiHostOf,
@@ -30,6 +31,8 @@ export interface EmulatorOptions {
   sessionTokenLifetimeSeconds?: number;
   /** Simulated Clerk round trip added to every Backend API call except /v1/jwks. Default 0. */
   latencyMs?: number;
+  /** Faults injected into Backend API calls (errors, rate limits, resets, hangs…). Default none. */
+  faults?: FaultsInput;
   /** One line per request; default console.log. */
   log?: (line: string) => void;
 }
@@ -48,6 +51,8 @@ export interface RunningEmulator {
   jwtKey: string;
   /** For tests that forge tokens (expired etc.). */
   privateJwk: JWK;
+  /** Replaces the injected faults while running (also: PUT /__emulator/faults with the secret key). */
+  setFaults(faults: FaultsInput): void;
   /** Closes the server and all open sockets promptly. */
   close(): Promise<void>;
 }
@@ -65,6 +70,7 @@ const optionsSchema = z.object({
   seedFile: z.string().default(DEFAULT_SEED_FILE),
   sessionTokenLifetimeSeconds: z.int().min(1).default(60),
   latencyMs: z.number().min(0).default(0),
+  faults: z.custom<FaultsInput>((value) => typeof value === "object" && value !== null).default({}),
   log: z.custom<(line: string) => void>((value) => typeof value === "function").default(() => console.log),
 });
 
@@ -80,8 +86,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const store = await storeFromSeed(await readSeedFile(settings.seedFile));
 
   // The app needs the real port (its issuer), which is only known once listening.
-  let handleRequest: (request: Request) => Response | Promise<Response> = () => new Response(null, { status: 503 });
-  const server = createServer(getRequestListener((request) => handleRequest(request)));
+  let handleRequest: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response> = () =>
+    new Response(null, { status: 503 });
+  // The Node request and response travel along (env) for faults that act on the socket itself.
+  const server = createServer(getRequestListener((request, env) => handleRequest(request, env)));
   const port = await listen(server, settings.port, settings.host);
 
   const frontendApiHost = frontendApiHostOf(settings.host, port);
@@ -98,7 +106,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     sessionTokenLifetimeSeconds: settings.sessionTokenLifetimeSeconds,
     publishableKey,
   };
-  handleRequest = createApp(context, { secretKey, latencyMs: settings.latencyMs, log: settings.log }).fetch;
+  const faults = new FaultInjector(settings.faults);
+  handleRequest = createApp(context, { secretKey, latencyMs: settings.latencyMs, faults, log: settings.log }).fetch;
 
   const url = `http://${frontendApiHost}`;
   let closing: Promise<void> | undefined;
@@ -110,6 +119,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     publishableKey,
     jwtKey: await jwtKeyPem(keys.privateJwk),
     privateJwk: keys.privateJwk,
+    setFaults: (input) => void faults.set(input),
     close: () => (closing ??= closeServer(server)),
   };
 }

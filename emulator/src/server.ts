@@ -1,6 +1,8 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { methodOverride } from "hono/method-override";
 import type { EmulatorContext } from "./context";
+import { FaultInjector } from "./faults";
+import { faultAdminRoutes } from "./routes/admin/faults";
 import { clerkErrorResponse, notFoundResponse } from "./http";
 import { clientRoutes } from "./routes/backend/clients";
 import { jwksRoutes } from "./routes/backend/jwks";
@@ -12,6 +14,7 @@ import { frontendApiRoutes } from "./routes/frontend";
 export interface AppOptions {
   secretKey: string;
   latencyMs: number;
+  faults: FaultInjector;
   log: (line: string) => void;
 }
 
@@ -75,12 +78,19 @@ export function createApp(context: EmulatorContext, options: AppOptions): Hono {
 
   const authenticated = requireSecretKey(options.secretKey);
   const delayed = simulatedLatency(options.latencyMs);
+  // Like Clerk's, the emulated rate limit spares /v1/jwks.
+  const faulty = options.faults.middleware();
   const backendApi = [
-    { path: "/v1/jwks", routes: jwksRoutes(context), middleware: [authenticated] },
-    { path: "/v1/sessions", routes: sessionRoutes(context), middleware: [delayed, authenticated] },
-    { path: "/v1/users", routes: userRoutes(context), middleware: [delayed, authenticated] },
-    { path: "/v1/jwt_templates", routes: jwtTemplateRoutes(context), middleware: [delayed, authenticated] },
-    { path: "/v1/clients", routes: clientRoutes(context), middleware: [delayed, authenticated] },
+    {
+      path: "/v1/jwks",
+      routes: jwksRoutes(context),
+      middleware: [options.faults.middleware({ exemptFromRateLimit: true }), authenticated],
+    },
+    { path: "/v1/sessions", routes: sessionRoutes(context), middleware: [delayed, faulty, authenticated] },
+    { path: "/v1/users", routes: userRoutes(context), middleware: [delayed, faulty, authenticated] },
+    { path: "/v1/jwt_templates", routes: jwtTemplateRoutes(context), middleware: [delayed, faulty, authenticated] },
+    { path: "/v1/clients", routes: clientRoutes(context), middleware: [delayed, faulty, authenticated] },
+    { path: "/__emulator/faults", routes: faultAdminRoutes(options.faults), middleware: [authenticated] },
   ];
   for (const { path, routes, middleware } of backendApi) {
     app.route(path, new Hono().use(...middleware).route("/", routes));

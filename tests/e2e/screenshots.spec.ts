@@ -2,10 +2,15 @@ import { expect, test } from "./fixtures";
 import { ALICE, expectSignedIn, expectSignedOut, signInThroughClerk } from "./clerk-ui";
 
 const WIDTHS = [1280, 375];
-const shot = (name: string, width: number) => ({ path: `test-results/screenshots/${name}-${width}.png`, fullPage: true });
+const shot = (name: string, width: number) => ({
+  path: `test-results/screenshots/${name}-${width}.png`,
+  fullPage: true,
+});
 
 async function expectNoHorizontalScroll(page: import("@playwright/test").Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow, "page wider than the viewport").toBeLessThanOrEqual(0);
 }
 

@@ -82,7 +82,9 @@ describe("secrets", () => {
 
   it("and JWTs never reach the server's log", async () => {
     const sessionToken = await mintSessionToken(emulator, "sess_seed_alice");
-    await fetch(`${app.url}/api/get-token-example?template=test`, { headers: { Authorization: `Bearer ${sessionToken}` } });
+    await fetch(`${app.url}/api/get-token-example?template=test`, {
+      headers: { Authorization: `Bearer ${sessionToken}` },
+    });
     await fetch(`${app.url}/?__clerk_handshake=${sessionToken}`);
     expect(app.output()).toContain("GET /api/get-token-example 200");
     expect(app.output()).not.toMatch(JWT_IN_TEXT);
