@@ -1,4 +1,4 @@
-// The part of autocannon's library API that scripts/bench.ts uses (the package ships no types).
+// The part of autocannon's library API that scripts/bench.ts and scripts/soak.ts use (the package ships no types).
 declare module "autocannon" {
   interface RequestParams {
     method?: string;
@@ -9,6 +9,8 @@ declare module "autocannon" {
   interface Request extends RequestParams {
     /** Called before each request is sent; returns the request to send. */
     setupRequest?: (request: RequestParams) => RequestParams;
+    /** Called with each answer to this request (scripts/soak.ts classifies them). */
+    onResponse?: (status: number, body: string) => void;
   }
 
   interface Options {
@@ -24,7 +26,7 @@ declare module "autocannon" {
 
   interface Result {
     /** `total`: answers received; `sent`: requests sent, answered or not when the run stopped. */
-    requests: { total: number; sent: number };
+    requests: { total: number; sent: number; average: number };
     /** Seconds. */
     duration: number;
     errors: number;

@@ -1,0 +1,234 @@
+/**
+ * `npm run soak`: sustained, mixed load on the production server while the
+ * emulator injects latency, 5xx answers and rate limits. Bounded in time
+ * (default 60 s), on 127.0.0.1 only. Checks that every answer is one the tests
+ * define, that memory stays flat once warm and that nothing is left unhandled;
+ * prints the figures, writes them to bench-results/, and exits 1 if a check fails.
+ *
+ *   npm run soak -- --duration 60 --connections 20 --sessions 200
+ */
+import { spawnSync } from "node:child_process";
+import { mkdir, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import { startEmulator } from "../emulator/src/index";
+import { REPO_ROOT, startAppServer } from "../tests/support/app-server";
+import { appEnvFor, mintSessionToken } from "../tests/support/clerk-env";
+import { sessionClaims, signWithOtherKey, tamper, unsignedToken } from "../tests/support/forge";
+import { writeSeedWithSessions } from "../tests/support/seed-sessions";
+import { makeTempDir } from "../tests/support/tmp";
+
+const ROUTE = "/api/get-token-example";
+const MAX_RSS_GROWTH_BYTES = 50 * 1024 * 1024;
+/** A template the app allows but the emulator has never heard of: Clerk answers 404. */
+const UNKNOWN_TEMPLATE = "not-in-clerk";
+/** What a token request may be answered with while Clerk is failing now and then. */
+const CLERK_FAULT_ANSWERS = [429, 502, 504];
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: "string", default: "60" },
+    connections: { type: "string", default: "20" },
+    sessions: { type: "string", default: "200" },
+  },
+});
+const settings = {
+  durationSeconds: Number(values.duration),
+  connections: Number(values.connections),
+  sessions: Number(values.sessions),
+};
+for (const [name, value] of Object.entries(settings)) {
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a whole number above 0.`);
+}
+
+type Kind = { name: string; expected: number[]; path: string; headers: Record<string, string> };
+
+function mixOfRequests(sessionTokens: string[], hostileTokens: string[]): Kind[] {
+  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+  const kinds: Kind[] = [];
+  sessionTokens.forEach((token, i) => {
+    const template = ["test", "profile", "partner-hs256"][i % 3]!;
+    kinds.push({
+      name: "token",
+      expected: [200, ...CLERK_FAULT_ANSWERS],
+      path: `${ROUTE}?template=${template}`,
+      headers: bearer(token),
+    });
+    // Every fifth asks for a fresh token, so Clerk (and its faults) are met all along.
+    if (i % 5 === 0) {
+      kinds.push({
+        name: "fresh token",
+        expected: [200, ...CLERK_FAULT_ANSWERS],
+        path: ROUTE,
+        headers: { ...bearer(token), "cache-control": "no-cache" },
+      });
+    }
+    if (i % 10 === 0) {
+      kinds.push({
+        name: "unknown template",
+        expected: [404, ...CLERK_FAULT_ANSWERS],
+        path: `${ROUTE}?template=${UNKNOWN_TEMPLATE}`,
+        headers: bearer(token),
+      });
+      kinds.push({
+        name: "bad template",
+        expected: [400],
+        path: `${ROUTE}?template=..%2Fusers`,
+        headers: bearer(token),
+      });
+      kinds.push({ name: "signed out", expected: [401], path: ROUTE, headers: {} });
+    }
+  });
+  for (const token of hostileTokens)
+    kinds.push({ name: "hostile token", expected: [401], path: ROUTE, headers: bearer(token) });
+  return kinds;
+}
+
+interface ProbeSample {
+  rssBytes: number;
+  loopDelayP99Ms: number;
+  unhandledRejections: number;
+  uncaughtExceptions: number;
+}
+
+function probeSamples(output: string): ProbeSample[] {
+  return output
+    .split("\n")
+    .filter((line) => line.startsWith("SOAK_PROBE "))
+    .map((line) => JSON.parse(line.slice("SOAK_PROBE ".length)) as ProbeSample);
+}
+
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+
+async function main() {
+  console.log("Building the app…");
+  if (spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "inherit" }).status !== 0) process.exit(1);
+
+  const temp = await makeTempDir("rct-soak-");
+  const { seedFile } = await writeSeedWithSessions(temp.dir, settings.sessions);
+  const emulator = await startEmulator({
+    port: 0,
+    dataDir: temp.dir,
+    seedFile,
+    // Tokens minted up front stay valid for the whole run.
+    sessionTokenLifetimeSeconds: settings.durationSeconds + 600,
+    latencyMs: 20,
+    faults: {
+      jitterMs: 30,
+      errorRate: 0.05,
+      errorStatuses: [500, 502, 503],
+      rateLimit: { requests: 100, windowSeconds: 10 },
+      pathPattern: "^/v1/sessions/[^/]+/tokens/",
+    },
+    log: () => {},
+  });
+  const app = await startAppServer(
+    appEnvFor(emulator, {
+      CLERK_JWT_TEMPLATES: `test,profile,partner-hs256,${UNKNOWN_TEMPLATE}`,
+      CLERK_API_TIMEOUT_MS: "2000",
+      NODE_OPTIONS: `--import tsx --import ${path.join(REPO_ROOT, "scripts/soak-probe.ts")}`,
+    }),
+  );
+
+  try {
+    const sessionIds = [
+      `sess_seed_alice`,
+      `sess_seed_bob`,
+      ...Array.from({ length: settings.sessions }, (_, i) => `sess_load_${String(i + 1).padStart(5, "0")}`),
+    ];
+    const sessionTokens = await Promise.all(sessionIds.map((id) => mintSessionToken(emulator, id)));
+    const claims = sessionClaims(emulator.frontendApiHost);
+    const hostileTokens = [
+      unsignedToken(emulator.privateJwk.kid, claims),
+      tamper(sessionTokens[0]!),
+      await signWithOtherKey(emulator.privateJwk.kid, claims),
+      "not.a.jwt",
+    ];
+    const kinds = mixOfRequests(sessionTokens, hostileTokens);
+
+    const statusCounts: Record<string, number> = {};
+    const unexpected: Array<{ kind: string; status: number }> = [];
+    console.log(
+      `Soaking ${app.url} for ${settings.durationSeconds} s: ${kinds.length} request kinds, ${settings.connections} connections…`,
+    );
+    const result = await autocannon({
+      url: app.url,
+      connections: settings.connections,
+      duration: settings.durationSeconds,
+      requests: kinds.map((kind) => ({
+        method: "GET",
+        path: kind.path,
+        headers: kind.headers,
+        onResponse: (status: number, body: string) => {
+          statusCounts[status] = (statusCounts[status] ?? 0) + 1;
+          const isJson = body.startsWith("{");
+          if ((!kind.expected.includes(status) || !isJson) && unexpected.length < 100)
+            unexpected.push({ kind: kind.name, status });
+        },
+      })),
+    });
+
+    const samples = probeSamples(app.output());
+    const warm = samples[Math.min(samples.length - 1, Math.max(1, Math.floor(samples.length * 0.2)))];
+    const last = samples.at(-1);
+    if (!warm || !last) throw new Error("The app server reported no probe samples.");
+    const figures = {
+      settings,
+      requests: result.requests.total,
+      requestsPerSecond: result.requests.average,
+      errors: result.errors,
+      timeouts: result.timeouts,
+      statusCounts,
+      unexpectedResponses: unexpected.length,
+      unexpectedExamples: unexpected.slice(0, 10),
+      rssMb: {
+        start: Number(mb(samples[0]!.rssBytes)),
+        warm: Number(mb(warm.rssBytes)),
+        peak: Number(mb(Math.max(...samples.map((s) => s.rssBytes)))),
+        end: Number(mb(last.rssBytes)),
+      },
+      rssGrowthSinceWarmMb: Number(mb(last.rssBytes - warm.rssBytes)),
+      eventLoopDelayP99Ms: Number(last.loopDelayP99Ms.toFixed(1)),
+      unhandledRejections: last.unhandledRejections,
+      uncaughtExceptions: last.uncaughtExceptions,
+    };
+    const checks = [
+      [
+        "every answer is one the tests define",
+        figures.unexpectedResponses === 0 && result.errors === 0 && result.timeouts === 0,
+      ],
+      ["RSS growth once warm < 50 MB", last.rssBytes - warm.rssBytes < MAX_RSS_GROWTH_BYTES],
+      [
+        "no unhandled rejections or uncaught exceptions",
+        figures.unhandledRejections === 0 && figures.uncaughtExceptions === 0,
+      ],
+    ] as const;
+
+    console.log("\nAnswers by status:", statusCounts);
+    console.log(
+      `Requests: ${figures.requests} (${figures.requestsPerSecond.toFixed(0)}/s), connection errors ${result.errors}, timeouts ${result.timeouts}`,
+    );
+    console.log(
+      `RSS MB: start ${figures.rssMb.start}, warm ${figures.rssMb.warm}, peak ${figures.rssMb.peak}, end ${figures.rssMb.end} (growth since warm ${figures.rssGrowthSinceWarmMb})`,
+    );
+    console.log(
+      `Event-loop delay p99: ${figures.eventLoopDelayP99Ms} ms; unhandled rejections ${figures.unhandledRejections}; uncaught exceptions ${figures.uncaughtExceptions}`,
+    );
+    if (unexpected.length) console.log("Unexpected answers (first 10):", figures.unexpectedExamples);
+    for (const [name, passed] of checks) console.log(`${passed ? "PASS" : "FAIL"}  ${name}`);
+
+    const outputDir = path.join(REPO_ROOT, "bench-results");
+    await mkdir(outputDir, { recursive: true });
+    const file = path.join(outputDir, `soak-${new Date().toISOString().replaceAll(":", "-")}.json`);
+    await writeFile(file, JSON.stringify({ ...figures, checks: Object.fromEntries(checks) }, null, 2));
+    console.log(`Written to ${path.relative(REPO_ROOT, file)}`);
+    process.exitCode = checks.every(([, passed]) => passed) ? 0 : 1;
+  } finally {
+    await app.stop();
+    await emulator.close();
+    await temp.remove();
+  }
+}
+
+await main();
