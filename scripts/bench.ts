@@ -154,11 +154,12 @@ function summarize(runs: Run[]) {
 }
 type Summary = ReturnType<typeof summarize>;
 
+const throughputOf = (run: Run) => run.answered / run.seconds;
+
 /** The median over rounds of a's throughput ÷ b's: each pair ran back to back, on the same machine state. */
 function pairedThroughputRatio(a: Run[], b: Run[]): number {
-  const throughput = (run: Run) => run.answered / run.seconds;
   return percentile(
-    a.map((run, round) => throughput(run) / throughput(b[round]!)),
+    a.map((run, round) => throughputOf(run) / throughputOf(b[round]!)),
     0.5,
   );
 }
@@ -509,6 +510,10 @@ async function main() {
       machine,
       reuseWindowSeconds,
       main: { floor, on, off },
+      // Each round's throughput, to see how steady the machine was.
+      requestsPerSecondByRound: Object.fromEntries(
+        Object.entries(runs).map(([scenario, scenarioRuns]) => [scenario, scenarioRuns.map(throughputOf)]),
+      ),
       ratios,
       growth,
       memory: { bytesPerEntry, largestEntries, bound: BOUND },

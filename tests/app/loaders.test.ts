@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
+import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { appEnvFor, mintSessionToken } from "../support/clerk-env";
-import { makeTempDir } from "../support/tmp";
 
 /**
  * The route modules' loaders called directly, as Remix calls them, running the
@@ -10,16 +9,13 @@ import { makeTempDir } from "../support/tmp";
 
 type Loader = (args: { request: Request; params: Record<string, string>; context: object }) => Promise<unknown>;
 
-let emulator: RunningEmulator;
-let removeTempDir: () => Promise<void>;
+let emulator: TestEmulator;
 let tokenLoader: Loader;
 let rootLoader: Loader;
 let sessionToken: string;
 
 beforeAll(async () => {
-  const temp = await makeTempDir();
-  removeTempDir = temp.remove;
-  emulator = await startEmulator({ port: 0, dataDir: temp.dir, log: () => {} });
+  emulator = await startTestEmulator();
   // The app reads its configuration when first imported, as the server does at start-up.
   Object.assign(process.env, appEnvFor(emulator));
   tokenLoader = (await import("~/routes/api.get-token-example")).loader as Loader;
@@ -28,8 +24,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await emulator?.close();
-  await removeTempDir?.();
+  await emulator?.stop();
 });
 
 /**

@@ -1,7 +1,6 @@
-import { startEmulator } from "../../emulator/src/index";
 import { startAppServer } from "../support/app-server";
 import { appEnvFor } from "../support/clerk-env";
-import { makeTempDir } from "../support/tmp";
+import { startTestEmulator } from "../support/emulator";
 
 /**
  * One emulator and one production server for the browser tests. Their
@@ -9,15 +8,13 @@ import { makeTempDir } from "../support/tmp";
  * to its workers.
  */
 export default async function globalSetup() {
-  const temp = await makeTempDir("rct-e2e-");
-  const emulator = await startEmulator({ port: 0, dataDir: temp.dir, log: () => {} });
+  const emulator = await startTestEmulator();
   const app = await startAppServer(appEnvFor(emulator));
   process.env.E2E_APP_URL = app.url;
   process.env.E2E_EMULATOR_URL = emulator.apiUrl;
   process.env.E2E_EMULATOR_SECRET_KEY = emulator.secretKey;
   return async () => {
     await app.stop();
-    await emulator.close();
-    await temp.remove();
+    await emulator.stop();
   };
 }

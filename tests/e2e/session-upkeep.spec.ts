@@ -1,7 +1,6 @@
-import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { appEnvFor } from "../support/clerk-env";
-import { makeTempDir } from "../support/tmp";
+import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { expect, test } from "./fixtures";
 import { ALICE, expectSignedIn, signInThroughClerk } from "./clerk-ui";
 
@@ -11,26 +10,17 @@ import { ALICE, expectSignedIn, signInThroughClerk } from "./clerk-ui";
  */
 const SESSION_TOKEN_LIFETIME_S = 20;
 
-let emulator: RunningEmulator;
+let emulator: TestEmulator;
 let app: AppServer;
-let removeTempDir: () => Promise<void>;
 
 test.beforeAll(async () => {
-  const temp = await makeTempDir("rct-upkeep-");
-  removeTempDir = temp.remove;
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: temp.dir,
-    sessionTokenLifetimeSeconds: SESSION_TOKEN_LIFETIME_S,
-    log: () => {},
-  });
+  emulator = await startTestEmulator({ sessionTokenLifetimeSeconds: SESSION_TOKEN_LIFETIME_S });
   app = await startAppServer(appEnvFor(emulator));
 });
 
 test.afterAll(async () => {
   await app?.stop();
-  await emulator?.close();
-  await removeTempDir?.();
+  await emulator?.stop();
 });
 
 test("the user stays signed in across refreshes, and after the session token expired", async ({ context }) => {

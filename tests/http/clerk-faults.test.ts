@@ -1,10 +1,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import { startAppServer, type AppServer } from "../support/app-server";
+import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { appEnvFor, mintSessionToken } from "../support/clerk-env";
 import { clerkErrorBody, startStubClerk } from "../support/stub-clerk";
-import { makeTempDir } from "../support/tmp";
 
 /**
  * Clerk's Backend API misbehaving, stood in for at the network edge by a stub
@@ -20,15 +19,12 @@ type Behaviour = (req: IncomingMessage, res: ServerResponse) => void;
 let behaviours: Behaviour[] = [];
 let calls = 0;
 let stub: Awaited<ReturnType<typeof startStubClerk>>;
-let emulator: RunningEmulator;
+let emulator: TestEmulator;
 let app: AppServer;
-let removeTempDir: () => Promise<void>;
 let sessionToken: string;
 
 beforeAll(async () => {
-  const temp = await makeTempDir();
-  removeTempDir = temp.remove;
-  emulator = await startEmulator({ port: 0, dataDir: temp.dir, log: () => {} });
+  emulator = await startTestEmulator();
   sessionToken = await mintSessionToken(emulator, "sess_seed_alice");
   stub = await startStubClerk((req, res) => {
     const behaviour = behaviours[Math.min(calls, behaviours.length - 1)]!;
@@ -43,8 +39,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await app?.stop();
   await stub?.close();
-  await emulator?.close();
-  await removeTempDir?.();
+  await emulator?.stop();
 });
 
 function clerkAnswers(status: number, body: string, headers: Record<string, string> = {}): Behaviour {
@@ -170,18 +165,16 @@ describe("the token route when Clerk misbehaves", () => {
 
 describe("the token route when Clerk cannot be reached at all", () => {
   it("answers 502 clerk_unavailable once the emulator has stopped", async () => {
-    const temp = await makeTempDir();
-    const offline = await startEmulator({ port: 0, dataDir: temp.dir, log: () => {} });
+    const offline = await startTestEmulator();
     const token = await mintSessionToken(offline, "sess_seed_alice");
     const server = await startAppServer(appEnvFor(offline));
     try {
-      await offline.close();
+      await offline.stop();
       const response = await fetch(`${server.url}${ROUTE}`, { headers: { Authorization: `Bearer ${token}` } });
       expect(response.status).toBe(502);
       expect((await response.json()).code).toBe("clerk_unavailable");
     } finally {
       await server.stop();
-      await temp.remove();
     }
   });
 });

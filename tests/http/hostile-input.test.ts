@@ -1,7 +1,7 @@
 import { generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import { startAppServer, type AppServer } from "../support/app-server";
+import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { appEnvFor, mintSessionToken } from "../support/clerk-env";
 import {
   hs256WithPublicKey,
@@ -12,7 +12,6 @@ import {
   unsignedToken,
 } from "../support/forge";
 import { rawRequest } from "../support/raw-http";
-import { makeTempDir } from "../support/tmp";
 
 /**
  * Hostile and malformed requests against the built server over real sockets.
@@ -22,23 +21,19 @@ import { makeTempDir } from "../support/tmp";
 
 const ROUTE = "/api/get-token-example";
 
-let emulator: RunningEmulator;
+let emulator: TestEmulator;
 let app: AppServer;
-let removeTempDir: () => Promise<void>;
 let valid: string;
 
 beforeAll(async () => {
-  const temp = await makeTempDir();
-  removeTempDir = temp.remove;
-  emulator = await startEmulator({ port: 0, dataDir: temp.dir, log: () => {} });
+  emulator = await startTestEmulator();
   app = await startAppServer(appEnvFor(emulator));
   valid = await mintSessionToken(emulator, "sess_seed_alice");
 });
 
 afterAll(async () => {
   await app?.stop();
-  await emulator?.close();
-  await removeTempDir?.();
+  await emulator?.stop();
 });
 
 const now = () => Math.floor(Date.now() / 1000);

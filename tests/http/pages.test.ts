@@ -1,28 +1,23 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import { REPO_ROOT, startAppServer, type AppServer } from "../support/app-server";
+import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { appEnvFor, mintSessionToken } from "../support/clerk-env";
-import { makeTempDir } from "../support/tmp";
 
 const JWT_IN_TEXT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/;
 
-let emulator: RunningEmulator;
+let emulator: TestEmulator;
 let app: AppServer;
-let removeTempDir: () => Promise<void>;
 
 beforeAll(async () => {
-  const temp = await makeTempDir();
-  removeTempDir = temp.remove;
-  emulator = await startEmulator({ port: 0, dataDir: temp.dir, log: () => {} });
+  emulator = await startTestEmulator();
   app = await startAppServer(appEnvFor(emulator));
 });
 
 afterAll(async () => {
   await app?.stop();
-  await emulator?.close();
-  await removeTempDir?.();
+  await emulator?.stop();
 });
 
 function nonceOf(response: Response): string | undefined {

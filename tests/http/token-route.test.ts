@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import { startAppServer, type AppServer } from "../support/app-server";
+import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { appEnvFor, mintSessionToken, SEEDED_TEMPLATES } from "../support/clerk-env";
 import {
   hs256WithPublicKey,
@@ -11,20 +11,16 @@ import {
   tamper,
   unsignedToken,
 } from "../support/forge";
-import { makeTempDir } from "../support/tmp";
 
 const ROUTE = "/api/get-token-example";
 const UNKNOWN_TO_CLERK = "not-in-clerk";
 
-let emulator: RunningEmulator;
+let emulator: TestEmulator;
 let app: AppServer;
-let removeTempDir: () => Promise<void>;
 let aliceToken: string;
 
 beforeAll(async () => {
-  const temp = await makeTempDir();
-  removeTempDir = temp.remove;
-  emulator = await startEmulator({ port: 0, dataDir: temp.dir, log: () => {} });
+  emulator = await startTestEmulator();
   app = await startAppServer(
     appEnvFor(emulator, { CLERK_JWT_TEMPLATES: [...SEEDED_TEMPLATES, UNKNOWN_TO_CLERK].join(",") }),
   );
@@ -33,8 +29,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await app?.stop();
-  await emulator?.close();
-  await removeTempDir?.();
+  await emulator?.stop();
 });
 
 const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
