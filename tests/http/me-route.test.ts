@@ -1,27 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { appEnvFor, mintSessionToken } from "../support/clerk-env";
-import { makeTempDir } from "../support/tmp";
+import { startTestEmulator, type TestEmulator } from "../support/emulator";
 
 const ROUTE = "/api/me";
 
-let emulator: RunningEmulator;
+let emulator: TestEmulator;
 let app: AppServer;
-let removeTempDir: () => Promise<void>;
 const emulatorLog: string[] = [];
 
 beforeAll(async () => {
-  const temp = await makeTempDir();
-  removeTempDir = temp.remove;
-  emulator = await startEmulator({ port: 0, dataDir: temp.dir, log: (line) => emulatorLog.push(line) });
+  emulator = await startTestEmulator({ log: (line) => emulatorLog.push(line) });
   app = await startAppServer(appEnvFor(emulator));
 });
 
 afterAll(async () => {
   await app?.stop();
-  await emulator?.close();
-  await removeTempDir?.();
+  await emulator?.stop();
 });
 
 describe(`GET ${ROUTE} over HTTP`, () => {

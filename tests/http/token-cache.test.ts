@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startEmulator, type RunningEmulator } from "../../emulator/src/index";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { templateTokenCallCounter } from "../support/clerk-calls";
 import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { sessionClaims, signWithInstanceKey, signWithOtherKey } from "../support/forge";
 import { writeSeedWithSessions, type SeededSession } from "../support/seed-sessions";
 import { clerkErrorBody, startStubClerk } from "../support/stub-clerk";
@@ -21,8 +21,8 @@ const ROUTE = "/api/get-token-example";
 const CLERK_LATENCY_MS = 150;
 const SERVER_TIMING = /^cache;desc="(hit|miss|bypass)"(, clerk;dur=\d+\.\d)?$/;
 
-let emulator: RunningEmulator;
-let removeTempDir: () => Promise<void>;
+let emulator: TestEmulator;
+let removeSeed: () => Promise<void>;
 const clerkCalls = templateTokenCallCounter();
 let sessions: Array<SeededSession & { token: string }>;
 let reuseOn: AppServer;
@@ -30,16 +30,10 @@ let reuseOff: AppServer;
 let twoEntries: AppServer;
 
 beforeAll(async () => {
-  const temp = await makeTempDir();
-  removeTempDir = temp.remove;
-  const seed = await writeSeedWithSessions(temp.dir, 40);
-  emulator = await startEmulator({
-    port: 0,
-    dataDir: temp.dir,
-    seedFile: seed.seedFile,
-    latencyMs: CLERK_LATENCY_MS,
-    log: clerkCalls.log,
-  });
+  const seedDir = await makeTempDir();
+  removeSeed = seedDir.remove;
+  const seed = await writeSeedWithSessions(seedDir.dir, 40);
+  emulator = await startTestEmulator({ seedFile: seed.seedFile, latencyMs: CLERK_LATENCY_MS, log: clerkCalls.log });
   sessions = await Promise.all(
     seed.sessions.map(async (session) => ({ ...session, token: await mintSessionToken(emulator, session.sessionId) })),
   );
@@ -52,8 +46,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all([reuseOn?.stop(), reuseOff?.stop(), twoEntries?.stop()]);
-  await emulator?.close();
-  await removeTempDir?.();
+  await emulator?.stop();
+  await removeSeed?.();
 });
 
 /** One session, by index: each test uses its own, so no test sees another's cached tokens. */
@@ -125,8 +119,12 @@ describe("token reuse (TOKEN_CACHE=on, the default)", () => {
       Promise.all(Array.from({ length: 20 }, () => getToken(reuseOn, token))),
     );
     expect(calls).toBe(1);
-    expect(result.every((r) => r.status === 200 && r.outcome === "miss")).toBe(true);
+    expect(result.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(new Set(result.map((r) => r.jwt)).size).toBe(1);
+    // Several waited for that one call (on a busy machine the last may arrive after it, and hit).
+    const outcomes = result.map((r) => r.outcome);
+    expect(outcomes.filter((outcome) => outcome === "miss").length).toBeGreaterThan(1);
+    expect(outcomes.every((outcome) => outcome === "miss" || outcome === "hit")).toBe(true);
   });
 
   it("never hands a session another session's token: 30 sessions asking at once, 3 times each", async () => {

@@ -1,0 +1,95 @@
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { createConnection } from "node:net";
+import { describe, expect, it } from "vitest";
+import { freePort, REPO_ROOT } from "../support/app-server";
+
+/** `npm run dev` with exactly this environment (plus PATH), in its own process group. */
+function runDev(env: Record<string, string>) {
+  const child = spawn("npm", ["run", "dev", "--silent"], {
+    cwd: REPO_ROOT,
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "development", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  let output = "";
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
+  const exited = once(child, "exit") as Promise<[number | null]>;
+  return { child, exited, output: () => output };
+}
+
+function isListening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection(port, "127.0.0.1");
+    socket.once("connect", () => resolve(socket.destroy() !== undefined));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function waitForApp(url: string, isRunning: () => boolean) {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline && isRunning()) {
+    const response = await fetch(url).catch(() => undefined);
+    if (response?.ok) return response;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+  throw new Error("npm run dev did not serve the app within 60 s");
+}
+
+describe("npm run dev", () => {
+  it("with no Clerk keys starts the offline emulator and the app, and Ctrl-C stops both", async () => {
+    const [port, emulatorPort] = [await freePort(), await freePort()];
+    const dev = runDev({ PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
+    try {
+      const page = await waitForApp(`http://127.0.0.1:${port}/`, () => dev.child.exitCode === null);
+      expect(await page.text()).toContain("Offline emulator — not Clerk");
+      expect(dev.output()).toContain("OFFLINE CLERK EMULATOR");
+      expect(dev.output()).toContain("alice@example.com / alice-password-1");
+      expect(await isListening(emulatorPort)).toBe(true);
+    } finally {
+      process.kill(-dev.child.pid!, "SIGINT");
+      await dev.exited;
+    }
+    await expect.poll(() => isListening(port), { timeout: 10_000 }).toBe(false);
+    await expect.poll(() => isListening(emulatorPort), { timeout: 10_000 }).toBe(false);
+  }, 90_000);
+
+  it("with one key only stops with an error naming the other", async () => {
+    const dev = runDev({ CLERK_SECRET_KEY: "sk_live_example", PORT: String(await freePort()) });
+    const [code] = await dev.exited;
+    expect(code).toBe(1);
+    expect(dev.output()).toContain("CLERK_SECRET_KEY is set but CLERK_PUBLISHABLE_KEY is not");
+  });
+
+  it("with a malformed key stops with the configuration's message", async () => {
+    const dev = runDev({
+      CLERK_SECRET_KEY: "not-a-key",
+      CLERK_PUBLISHABLE_KEY: "pk_live_bm90LWEta2V5",
+      PORT: String(await freePort()),
+    });
+    const [code] = await dev.exited;
+    expect(code).toBe(1);
+    expect(dev.output()).toContain("CLERK_SECRET_KEY must start with sk_test_ or sk_live_");
+    expect(dev.output()).toContain("CLERK_PUBLISHABLE_KEY is not a valid Clerk publishable key");
+  });
+
+  it("with both keys talks to Clerk and leaves the emulator off", async () => {
+    const [port, emulatorPort] = [await freePort(), await freePort()];
+    const dev = runDev({
+      CLERK_SECRET_KEY: "sk_live_example",
+      CLERK_PUBLISHABLE_KEY: `pk_live_${Buffer.from("clerk.example.com$").toString("base64")}`,
+      PORT: String(port),
+      EMULATOR_PORT: String(emulatorPort),
+    });
+    try {
+      const page = await waitForApp(`http://127.0.0.1:${port}/healthz`, () => dev.child.exitCode === null);
+      expect(page.status).toBe(200);
+      expect(dev.output()).not.toContain("OFFLINE CLERK EMULATOR");
+      expect(await isListening(emulatorPort)).toBe(false);
+    } finally {
+      process.kill(-dev.child.pid!, "SIGINT");
+      await dev.exited;
+    }
+  }, 90_000);
+});
