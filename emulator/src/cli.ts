@@ -26,6 +26,7 @@ Faults in Backend API calls (also changeable at run time: PUT /__emulator/faults
   --not-json-rate <0..1>        fraction answered 200 with a body that is not JSON
   --wrong-content-type-rate <0..1>  fraction answered with Content-Type: text/plain
   --fault-path <regex>          only paths matching this meet the faults
+  --fault-times <n>             only the next n matching calls meet the faults
   --print-env                   print the app's env for this data dir, host and port, then exit
   --help                        show this help`;
 
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
       "not-json-rate": { type: "string" },
       "wrong-content-type-rate": { type: "string" },
       "fault-path": { type: "string" },
+      "fault-times": { type: "string" },
       "print-env": { type: "boolean" },
       help: { type: "boolean" },
     },
@@ -91,6 +93,7 @@ async function main(): Promise<void> {
       notJsonRate: numberFlag("not-json-rate", values["not-json-rate"]),
       wrongContentTypeRate: numberFlag("wrong-content-type-rate", values["wrong-content-type-rate"]),
       pathPattern: values["fault-path"],
+      times: numberFlag("fault-times", values["fault-times"]),
     },
     log: (line) => console.log(`[clerk-emulator] ${line}`),
   });

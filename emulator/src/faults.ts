@@ -25,6 +25,8 @@ export const faultsSchema = z
     wrongContentTypeRate: rate,
     /** A regular expression: only paths it matches meet the faults. Default: every faultable call. */
     pathPattern: z.string().optional(),
+    /** Only the next `times` matching calls meet the faults (e.g. 1: fail once, then recover). Default: all. */
+    times: z.int().min(1).optional(),
   })
   .strict()
   .refine((faults) => faults.pathPattern === undefined || isValidPattern(faults.pathPattern), {
@@ -58,6 +60,7 @@ export class FaultInjector {
   #faults: Faults = faultsSchema.parse({});
   #pattern: RegExp | undefined;
   #window = { startedAt: 0, count: 0 };
+  #callsLeft = Infinity;
 
   constructor(faults: FaultsInput = {}) {
     this.set(faults);
@@ -68,6 +71,7 @@ export class FaultInjector {
     this.#faults = faultsSchema.parse(faults);
     this.#pattern = this.#faults.pathPattern === undefined ? undefined : new RegExp(this.#faults.pathPattern);
     this.#window = { startedAt: 0, count: 0 };
+    this.#callsLeft = this.#faults.times ?? Infinity;
     return this.#faults;
   }
 
@@ -90,6 +94,8 @@ export class FaultInjector {
   middleware({ exemptFromRateLimit = false } = {}): MiddlewareHandler<{ Bindings: HttpBindings }> {
     return async (c, next) => {
       if (this.#pattern && !this.#pattern.test(c.req.path)) return next();
+      if (this.#callsLeft <= 0) return next();
+      this.#callsLeft -= 1;
       const faults = this.#faults;
       if (faults.jitterMs > 0) await sleep(Math.random() * faults.jitterMs);
 

@@ -85,6 +85,12 @@ describe("injected faults", () => {
     expect((await call("/v1/users/user_seed_alice", { method: "GET" })).status).toBe(500);
   });
 
+  it("meets only the next `times` calls with the faults, then recovers", async () => {
+    await emulatorWith({ errorRate: 1, errorStatuses: [503], times: 1 });
+    expect((await call(TOKEN_PATH)).status).toBe(503);
+    expect((await call(TOKEN_PATH)).status).toBe(200);
+  });
+
   it("rejects faults it does not know, or rates out of range", async () => {
     running = await startTestEmulator();
     expect(() => running!.emulator.setFaults({ errorRate: 2 })).toThrow();

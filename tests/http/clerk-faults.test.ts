@@ -1,63 +1,48 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { FaultsInput } from "../../emulator/src/faults";
 import { startAppServer, type AppServer } from "../support/app-server";
-import { startTestEmulator, type TestEmulator } from "../support/emulator";
+import { templateTokenCallCounter } from "../support/clerk-calls";
 import { appEnvFor, mintSessionToken } from "../support/clerk-env";
-import { clerkErrorBody, startStubClerk } from "../support/stub-clerk";
+import { startTestEmulator, type TestEmulator } from "../support/emulator";
 
 /**
- * Clerk's Backend API misbehaving, stood in for at the network edge by a stub
- * server. Session tokens still come from the emulator and are verified
- * offline with CLERK_JWT_KEY, so only the getToken call meets the fault.
+ * Clerk's Backend API misbehaving, played by the emulator's injected faults.
+ * Session tokens are verified offline with CLERK_JWT_KEY, so only the
+ * getToken call meets the fault.
  */
 
 const ROUTE = "/api/get-token-example";
-const TIMEOUT_MS = 800;
+/** Long enough for a retry after Clerk's shortest Retry-After (1 s). */
+const BUDGET_MS = 1500;
+const TEMPLATE_TOKEN_CALLS = "^/v1/sessions/[^/]+/tokens/";
 
-type Behaviour = (req: IncomingMessage, res: ServerResponse) => void;
-/** What the stub does on each call, in order; the last one repeats. */
-let behaviours: Behaviour[] = [];
-let calls = 0;
-let stub: Awaited<ReturnType<typeof startStubClerk>>;
 let emulator: TestEmulator;
 let app: AppServer;
 let sessionToken: string;
+const clerkCalls = templateTokenCallCounter();
+const emulatorLog: string[] = [];
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
-  sessionToken = await mintSessionToken(emulator, "sess_seed_alice");
-  stub = await startStubClerk((req, res) => {
-    const behaviour = behaviours[Math.min(calls, behaviours.length - 1)]!;
-    calls += 1;
-    behaviour(req, res);
+  emulator = await startTestEmulator({
+    log: (line) => {
+      clerkCalls.log(line);
+      emulatorLog.push(line);
+    },
   });
-  app = await startAppServer(
-    appEnvFor(emulator, { CLERK_API_URL: stub.url, CLERK_API_TIMEOUT_MS: String(TIMEOUT_MS) }),
-  );
+  sessionToken = await mintSessionToken(emulator, "sess_seed_alice");
+  app = await startAppServer(appEnvFor(emulator, { CLERK_API_TIMEOUT_MS: String(BUDGET_MS) }));
 });
 
 afterAll(async () => {
   await app?.stop();
-  await stub?.close();
   await emulator?.stop();
 });
 
-function clerkAnswers(status: number, body: string, headers: Record<string, string> = {}): Behaviour {
-  return (_req, res) => res.writeHead(status, { "Content-Type": "application/json", ...headers }).end(body);
-}
-
-const clerkFails = (status: number, headers: Record<string, string> = {}) =>
-  clerkAnswers(status, clerkErrorBody("clerk_error", `HTTP ${status}`), headers);
-const clerkMintsToken = clerkAnswers(
-  200,
-  JSON.stringify({ object: "token", jwt: "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.c2ln" }),
-);
-const resetConnection: Behaviour = (req) => req.socket.destroy();
-const neverAnswer: Behaviour = () => {};
-
-function clerkWill(...sequence: Behaviour[]) {
-  behaviours = sequence;
-  calls = 0;
+/** Injects faults into template-token calls only, and counts those calls from now on. */
+function clerkWill(faults: FaultsInput) {
+  emulator.setFaults({ ...faults, pathPattern: TEMPLATE_TOKEN_CALLS });
+  const before = clerkCalls.count;
+  return { calls: () => clerkCalls.count - before };
 }
 
 /** One token request, bypassing token reuse so that every request meets Clerk. */
@@ -72,76 +57,68 @@ async function getToken() {
 
 describe("the token route when Clerk misbehaves", () => {
   it("passes Clerk's 429 on with its Retry-After when waiting would not fit in the budget", async () => {
-    clerkWill(clerkAnswers(429, clerkErrorBody("too_many_requests", "Too many requests"), { "Retry-After": "7" }));
+    const clerk = clerkWill({ rateLimit: { requests: 1, windowSeconds: 60 } });
+    expect((await getToken()).response.status).toBe(200);
     const { response, body, elapsedMs } = await getToken();
     expect(response.status).toBe(429);
-    expect(response.headers.get("retry-after")).toBe("7");
-    expect(body).toMatchObject({ code: "rate_limited", clerkTraceId: "trace_stub" });
-    expect(calls).toBe(1);
-    expect(elapsedMs).toBeLessThan(TIMEOUT_MS);
+    expect(Number(response.headers.get("retry-after"))).toBeGreaterThan(BUDGET_MS / 1000);
+    expect(body.code).toBe("rate_limited");
+    expect(body.clerkTraceId).toMatch(/^\w+$/);
+    expect(clerk.calls()).toBe(2);
+    expect(elapsedMs).toBeLessThan(BUDGET_MS);
   });
 
   it("waits out a 429 whose Retry-After fits in the budget, then retries once", async () => {
-    clerkWill(clerkFails(429, { "Retry-After": "0" }), clerkMintsToken);
-    const { response, body } = await getToken();
+    const clerk = clerkWill({ rateLimit: { requests: 1, windowSeconds: 1 } });
+    expect((await getToken()).response.status).toBe(200);
+    const { response, body, elapsedMs } = await getToken();
     expect(response.status).toBe(200);
     expect(body.token.jwt).toMatch(/^eyJ/);
-    expect(calls).toBe(2);
+    expect(clerk.calls()).toBe(3);
+    expect(elapsedMs).toBeLessThan(BUDGET_MS + 200);
   });
-
-  it.each([401, 403])(
-    "answers Clerk's %i (secret key rejected) with 500 server_misconfigured, naming the variable only in the log",
-    async (status) => {
-      clerkWill(clerkAnswers(status, clerkErrorBody("authentication_invalid", "Secret key sk_live_zzz is invalid")));
-      const { response, body } = await getToken();
-      expect(response.status).toBe(500);
-      expect(body.code).toBe("server_misconfigured");
-      expect(JSON.stringify(body)).not.toMatch(/sk_live|secret|CLERK_SECRET_KEY/i);
-      expect(app.output()).toContain("CLERK_SECRET_KEY");
-      expect(app.output()).not.toContain(emulator.secretKey);
-      expect(calls).toBe(1);
-    },
-  );
 
   it.each([
     [500, 1],
     [502, 2],
     [503, 2],
   ])("answers Clerk's %i with 502 clerk_unavailable after %i call(s)", async (status, expectedCalls) => {
-    clerkWill(clerkFails(status));
+    const clerk = clerkWill({ errorRate: 1, errorStatuses: [status] });
     const { response, body } = await getToken();
     expect(response.status).toBe(502);
-    expect(body).toMatchObject({ code: "clerk_unavailable", clerkTraceId: "trace_stub" });
-    expect(calls).toBe(expectedCalls);
+    expect(body.code).toBe("clerk_unavailable");
+    expect(body.clerkTraceId).toMatch(/^\w+$/);
+    expect(clerk.calls()).toBe(expectedCalls);
   });
 
-  it.each([
-    ["a 502", clerkFails(502)],
-    ["a 503", clerkFails(503)],
-    ["a reset connection", resetConnection],
-  ])("retries once after %s and hands out the token", async (_name, firstAnswer) => {
-    clerkWill(firstAnswer, clerkMintsToken);
+  it.each<[string, FaultsInput]>([
+    ["a 502", { errorRate: 1, errorStatuses: [502] }],
+    ["a 503", { errorRate: 1, errorStatuses: [503] }],
+    ["a reset connection", { resetRate: 1 }],
+  ])("retries once after %s and hands out the token", async (_name, fault) => {
+    const clerk = clerkWill({ ...fault, times: 1 });
     const { response, elapsedMs } = await getToken();
     expect(response.status).toBe(200);
-    expect(calls).toBe(2);
-    expect(elapsedMs).toBeLessThan(TIMEOUT_MS);
+    expect(clerk.calls()).toBe(2);
+    expect(elapsedMs).toBeLessThan(BUDGET_MS);
   });
 
-  it.each([400, 404, 422])("does not retry Clerk's %i", async (status) => {
-    clerkWill(clerkFails(status), clerkMintsToken);
-    const { response } = await getToken();
-    expect(response.status).not.toBe(200);
-    expect(calls).toBe(1);
+  it("does not retry Clerk's 4xx answers", async () => {
+    const clerk = clerkWill({});
+    const bobToken = await mintSessionToken(emulator, "sess_seed_bob");
+    await fetch(`${emulator.apiUrl}/v1/sessions/sess_seed_bob/revoke`, {
+      method: "POST",
+      headers: { Authorization: `Bearer ${emulator.secretKey}` },
+    });
+    const response = await fetch(`${app.url}${ROUTE}`, { headers: { Authorization: `Bearer ${bobToken}` } });
+    expect(response.status).toBe(401);
+    expect(clerk.calls()).toBe(1);
   });
 
-  it.each([
-    ["a body that is not JSON", clerkAnswers(200, "<html>gateway</html>")],
-    [
-      "JSON under another content type",
-      clerkAnswers(200, '{"object":"token","jwt":"a.b.c"}', { "Content-Type": "text/plain" }),
-    ],
-    ["a token object without a JWT", clerkAnswers(200, '{"object":"token"}')],
-    ["reset connections", resetConnection],
+  it.each<[string, FaultsInput]>([
+    ["a body that is not JSON", { notJsonRate: 1 }],
+    ["JSON under another Content-Type", { wrongContentTypeRate: 1 }],
+    ["reset connections", { resetRate: 1 }],
   ])("answers %s with 502 clerk_unavailable", async (_name, fault) => {
     clerkWill(fault);
     const { response, body } = await getToken();
@@ -149,17 +126,46 @@ describe("the token route when Clerk misbehaves", () => {
     expect(body.code).toBe("clerk_unavailable");
   });
 
+  it("stays within the budget when Clerk is slow, and answers once it does", async () => {
+    clerkWill({ jitterMs: 300 });
+    const { response, elapsedMs } = await getToken();
+    expect(response.status).toBe(200);
+    expect(elapsedMs).toBeLessThan(BUDGET_MS);
+  });
+
   it("answers 504 clerk_timeout within the budget when Clerk never answers, and lets go of the socket", async () => {
-    clerkWill(neverAnswer);
+    clerkWill({ hangRate: 1 });
+    const hangsBefore = emulatorLog.filter((line) => / 499 /.test(line)).length;
     const { response, body, elapsedMs } = await getToken();
     expect(response.status).toBe(504);
     expect(body.code).toBe("clerk_timeout");
-    expect(elapsedMs).toBeGreaterThanOrEqual(TIMEOUT_MS - 50);
-    expect(elapsedMs).toBeLessThan(TIMEOUT_MS + 500);
-    expect(calls).toBe(1);
-    // The abandoned call is closed by the HTTP client's own timeout shortly after the budget.
-    expect(stub.unansweredCalls()).toBe(1);
-    await expect.poll(() => stub.unansweredCalls(), { timeout: 3_000, interval: 100 }).toBe(0);
+    expect(elapsedMs).toBeGreaterThanOrEqual(BUDGET_MS - 50);
+    expect(elapsedMs).toBeLessThan(BUDGET_MS + 500);
+    // The emulator logs a hung call (499) only when the caller closes its socket: the app's
+    // HTTP client does so, by its own timeout, shortly after the budget.
+    await expect
+      .poll(() => emulatorLog.filter((line) => / 499 /.test(line)).length - hangsBefore, { timeout: 3_000 })
+      .toBe(1);
+  });
+
+  it("answers 500 server_misconfigured when Clerk rejects the secret key, naming it only in the log", async () => {
+    clerkWill({});
+    const misconfigured = await startAppServer(
+      appEnvFor(emulator, { CLERK_SECRET_KEY: "sk_live_not_this_instances_key" }),
+    );
+    try {
+      const response = await fetch(`${misconfigured.url}${ROUTE}`, {
+        headers: { Authorization: `Bearer ${sessionToken}` },
+      });
+      const body = await response.json();
+      expect(response.status).toBe(500);
+      expect(body.code).toBe("server_misconfigured");
+      expect(JSON.stringify(body)).not.toMatch(/sk_live|secret|CLERK_SECRET_KEY/i);
+      expect(misconfigured.output()).toContain("CLERK_SECRET_KEY");
+      expect(misconfigured.output()).not.toContain("sk_live_not_this_instances_key");
+    } finally {
+      await misconfigured.stop();
+    }
   });
 });
 

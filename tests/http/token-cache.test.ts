@@ -1,19 +1,17 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { templateTokenCallCounter } from "../support/clerk-calls";
 import { appEnvFor, mintSessionToken } from "../support/clerk-env";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
-import { sessionClaims, signWithInstanceKey, signWithOtherKey } from "../support/forge";
+import { sessionClaims, signWithInstanceKey } from "../support/forge";
 import { writeSeedWithSessions, type SeededSession } from "../support/seed-sessions";
-import { clerkErrorBody, startStubClerk } from "../support/stub-clerk";
 import { makeTempDir } from "../support/tmp";
 
 /**
  * Template-token reuse in the production server, against the emulator (Clerk
- * calls counted from its request log) or, for answers the emulator does not
- * give, a stub at the network edge.
+ * calls counted from its request log; failures injected as its faults). The
+ * reuse window itself is tested to the millisecond in tests/app/token-cache.test.ts.
  */
 
 const ROUTE = "/api/get-token-example";
@@ -32,7 +30,7 @@ let twoEntries: AppServer;
 beforeAll(async () => {
   const seedDir = await makeTempDir();
   removeSeed = seedDir.remove;
-  const seed = await writeSeedWithSessions(seedDir.dir, 40);
+  const seed = await writeSeedWithSessions(seedDir.dir, 41);
   emulator = await startTestEmulator({ seedFile: seed.seedFile, latencyMs: CLERK_LATENCY_MS, log: clerkCalls.log });
   sessions = await Promise.all(
     seed.sessions.map(async (session) => ({ ...session, token: await mintSessionToken(emulator, session.sessionId) })),
@@ -196,52 +194,18 @@ describe("TOKEN_CACHE_MAX_ENTRIES=2", () => {
   });
 });
 
-describe("token reuse against Clerk answers the emulator does not give", () => {
-  let stub: Awaited<ReturnType<typeof startStubClerk>>;
-  let app: AppServer;
-  let stubCalls = 0;
-  let answer: (res: ServerResponse) => void;
-
-  beforeAll(async () => {
-    stub = await startStubClerk((_req: IncomingMessage, res) => {
-      stubCalls += 1;
-      setTimeout(() => answer(res), CLERK_LATENCY_MS);
-    });
-    app = await startAppServer(appEnvFor(emulator, { CLERK_API_URL: stub.url }));
-  });
-
-  afterAll(async () => {
-    await app?.stop();
-    await stub?.close();
-  });
-
-  const token = (jwt: string) => (res: ServerResponse) =>
-    res.writeHead(200, { "Content-Type": "application/json" }).end(JSON.stringify({ object: "token", jwt }));
-
-  async function templateToken(ageSeconds: number, lifetimeSeconds: number) {
-    const iat = Math.floor(Date.now() / 1000) - ageSeconds;
-    return signWithOtherKey(undefined, { sub: session(0).userId, iat, exp: iat + lifetimeSeconds });
-  }
-
+describe("token reuse when Clerk fails", () => {
   it("shares one failed Clerk call with the requests waiting for it, and keeps no failure", async () => {
     // A 500, which the server does not retry: one failed call is one call at Clerk.
-    answer = (res) =>
-      res.writeHead(500, { "Content-Type": "application/json" }).end(clerkErrorBody("internal_clerk_error", "Oops"));
-    stubCalls = 0;
-    const failed = await Promise.all(Array.from({ length: 5 }, () => getToken(app, session(0).token)));
-    expect(failed.map((r) => r.status)).toEqual([502, 502, 502, 502, 502]);
-    expect(stubCalls).toBe(1);
+    emulator.setFaults({ errorRate: 1, errorStatuses: [500], times: 1, pathPattern: "^/v1/sessions/[^/]+/tokens/" });
+    const failed = await countingClerkCalls(() =>
+      Promise.all(Array.from({ length: 5 }, () => getToken(reuseOn, session(40).token))),
+    );
+    expect(failed.result.map((r) => r.status)).toEqual([502, 502, 502, 502, 502]);
+    expect(failed.calls).toBe(1);
 
-    answer = token(await templateToken(0, 60));
-    expect(await getToken(app, session(0).token)).toMatchObject({ status: 200, outcome: "miss" });
-    expect(stubCalls).toBe(2);
-  });
-
-  it("does not reuse a token that has less than max(10 s, 25 % of its lifetime) left", async () => {
-    answer = token(await templateToken(48, 60)); // 12 s left of 60: under the 15 s it must keep
-    stubCalls = 0;
-    const outcomes = [(await getToken(app, session(1).token)).outcome, (await getToken(app, session(1).token)).outcome];
-    expect(outcomes).toEqual(["miss", "miss"]);
-    expect(stubCalls).toBe(2);
+    const next = await countingClerkCalls(() => getToken(reuseOn, session(40).token));
+    expect(next.result).toMatchObject({ status: 200, outcome: "miss" });
+    expect(next.calls).toBe(1);
   });
 });
