@@ -10,6 +10,7 @@ import express from "express";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "../app/env.server";
+import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
 import { requestLog } from "./request-log";
 import { answerMalformedRequest, readOnlyApi, singleAuthorizationHeader } from "./request-guards";
@@ -35,7 +36,8 @@ const config = readConfig();
 const port = Number(process.env.PORT ?? 3000);
 const host = process.env.HOST ?? "127.0.0.1";
 const mode = process.env.NODE_ENV === "development" ? "development" : "production";
-const build = (await import(pathToFileURL(path.resolve("build/index.js")).href)) as ServerBuild;
+// remix.config.js names the server build for each mode.
+const build = (await import(pathToFileURL(path.resolve(remixConfig.serverBuildPath!)).href)) as ServerBuild;
 
 const app = express();
 app.disable("x-powered-by");
