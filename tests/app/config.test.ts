@@ -42,6 +42,16 @@ describe("loadConfig", () => {
     });
   });
 
+  it("turns Clerk's Frontend API proxy on only with CLERK_PROXY_URL, towards the emulator when offline", () => {
+    expect(loadConfig(valid).clerkProxy).toBeUndefined();
+    expect(loadConfig({ ...valid, CLERK_PROXY_URL: "https://app.example.com/__clerk" }).clerkProxy).toEqual({
+      path: "/__clerk",
+      target: "https://frontend-api.clerk.dev",
+    });
+    const offline = { ...valid, CLERK_API_URL: "http://127.0.0.1:4010", CLERK_PROXY_URL: "/__clerk" };
+    expect(loadConfig(offline).clerkProxy).toEqual({ path: "/__clerk", target: "http://127.0.0.1:4010" });
+  });
+
   it("knows a Backend API on loopback is the offline emulator", () => {
     expect(loadConfig({ ...valid, CLERK_API_URL: "http://127.0.0.1:4010" }).usesOfflineEmulator).toBe(true);
   });
@@ -64,6 +74,7 @@ describe("loadConfig", () => {
     ["CLERK_JWT_KEY", { CLERK_JWT_KEY: "abc" }, /CLERK_JWT_KEY must be the PEM public key/],
     ["CLERK_JWT_TEMPLATE", { CLERK_JWT_TEMPLATE: "../x" }, /CLERK_JWT_TEMPLATE must be 1-64 letters/],
     ["CLERK_JWT_TEMPLATES", { CLERK_JWT_TEMPLATES: "ok,not ok" }, /CLERK_JWT_TEMPLATES\.1 must be 1-64 letters/],
+    ["CLERK_PROXY_URL", { CLERK_PROXY_URL: "not a path" }, /CLERK_PROXY_URL must be a path such as \/__clerk/],
     ["CLERK_API_TIMEOUT_MS", { CLERK_API_TIMEOUT_MS: "soon" }, /CLERK_API_TIMEOUT_MS/],
     ["TOKEN_CACHE", { TOKEN_CACHE: "false" }, /TOKEN_CACHE must be on .* or off/],
     ["TOKEN_CACHE_MAX_ENTRIES", { TOKEN_CACHE_MAX_ENTRIES: "0" }, /TOKEN_CACHE_MAX_ENTRIES must be a whole number/],
