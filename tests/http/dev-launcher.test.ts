@@ -1,12 +1,12 @@
 import { spawn } from "node:child_process";
 import { once } from "node:events";
-import { createConnection } from "node:net";
+import { createConnection, createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { freePort, REPO_ROOT } from "../support/app-server";
 
-/** `npm run dev` with exactly this environment (plus PATH), in its own process group. */
-function runDev(env: Record<string, string>) {
-  const child = spawn("npm", ["run", "dev", "--silent"], {
+/** `npm run <script>` with exactly this environment (plus PATH), in its own process group. */
+function runScript(script: string, env: Record<string, string>) {
+  const child = spawn("npm", ["run", script, "--silent"], {
     cwd: REPO_ROOT,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "development", ...env },
     stdio: ["ignore", "pipe", "pipe"],
@@ -34,13 +34,15 @@ async function waitForApp(url: string, isRunning: () => boolean) {
     if (response?.ok) return response;
     await new Promise((resolve) => setTimeout(resolve, 250));
   }
-  throw new Error("npm run dev did not serve the app within 60 s");
+  throw new Error("The app was not served within 60 s");
 }
 
-describe("npm run dev", () => {
-  it("with no Clerk keys starts the offline emulator and the app, and Ctrl-C stops both", async () => {
+const runDev = (env: Record<string, string>) => runScript("dev", env);
+
+describe.each(["dev", "start:offline"])("npm run %s", (script) => {
+  it("starts the offline emulator and the app, and Ctrl-C stops both", async () => {
     const [port, emulatorPort] = [await freePort(), await freePort()];
-    const dev = runDev({ PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
+    const dev = runScript(script, { PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
     try {
       const page = await waitForApp(`http://127.0.0.1:${port}/`, () => dev.child.exitCode === null);
       expect(await page.text()).toContain("Offline emulator — not Clerk");
@@ -54,6 +56,22 @@ describe("npm run dev", () => {
     await expect.poll(() => isListening(port), { timeout: 10_000 }).toBe(false);
     await expect.poll(() => isListening(emulatorPort), { timeout: 10_000 }).toBe(false);
   }, 90_000);
+});
+
+describe("npm run dev", () => {
+  it("says so clearly when its port is taken", async () => {
+    const blocker = createServer().listen(0, "127.0.0.1");
+    await once(blocker, "listening");
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const dev = runDev({ PORT: String(port) });
+      const [code] = await dev.exited;
+      expect(code).toBe(1);
+      expect(dev.output()).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
 
   it("with one key only stops with an error naming the other", async () => {
     const dev = runDev({ CLERK_SECRET_KEY: "sk_live_example", PORT: String(await freePort()) });
