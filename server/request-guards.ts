@@ -1,8 +1,9 @@
 import type { RequestHandler, Response } from "express";
 import type { Socket } from "node:net";
 
-function jsonError(status: number, code: string, message: string) {
-  return { status, body: JSON.stringify({ message, code }) };
+/** The app's error body: `{"message": "…", "code": "…"}`. */
+function errorBody(code: string, message: string) {
+  return JSON.stringify({ message, code });
 }
 
 function sendJsonError(
@@ -16,7 +17,7 @@ function sendJsonError(
     .status(status)
     .type("application/json")
     .set({ "Cache-Control": "no-store", ...headers })
-    .send(JSON.stringify({ message, code }));
+    .send(errorBody(code, message));
 }
 
 /**
@@ -50,10 +51,13 @@ export function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Soc
     return;
   }
   const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-  const { status, body } = tooLarge
-    ? jsonError(431, "headers_too_large", "The request's URL or headers are too large.")
-    : jsonError(400, "bad_request", "The request is not valid HTTP.");
-  const reason = tooLarge ? "Request Header Fields Too Large" : "Bad Request";
+  const [status, reason, body] = tooLarge
+    ? [
+        431,
+        "Request Header Fields Too Large",
+        errorBody("headers_too_large", "The request's URL or headers are too large."),
+      ]
+    : [400, "Bad Request", errorBody("bad_request", "The request is not valid HTTP.")];
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
