@@ -51,6 +51,18 @@ test("the curl command the explorer shows works from outside the browser", async
   expect(token.jwt.split(".")).toHaveLength(3);
 });
 
+test("nothing above the result moves when the token arrives", async ({ page }) => {
+  const controls = [
+    page.getByRole("heading", { name: "Token explorer" }),
+    page.getByLabel("JWT template"),
+    page.getByRole("button", { name: "Get token" }),
+  ];
+  const boxesBefore = await Promise.all(controls.map((control) => control.boundingBox()));
+  await getTokenFor(page, "profile");
+  const boxesAfter = await Promise.all(controls.map((control) => control.boundingBox()));
+  expect(boxesAfter).toEqual(boxesBefore);
+});
+
 test("the explorer works from the keyboard", async ({ page }) => {
   await page.getByLabel("JWT template").focus();
   await page.keyboard.press("Tab");
