@@ -6,7 +6,18 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["build/", "public/build/", "public/build-dev/", "node_modules/", ".cache/", "test-results/", "playwright-report/", "emulator/.data/"] },
+  {
+    ignores: [
+      "build/",
+      "public/build/",
+      "public/build-dev/",
+      "node_modules/",
+      ".cache/",
+      "test-results/",
+      "playwright-report/",
+      "emulator/.data/",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
