@@ -1,7 +1,8 @@
 /**
- * `npm test`: the type check, ESLint, the production build, the Vitest suites
- * and the Playwright suite, in that order, ending with one line that counts
- * every test: `N passed, N failed`. The type check and lint count as one test each.
+ * `npm test`: the type check, ESLint, Prettier's check, the production build,
+ * the Vitest suites and the Playwright suite, in that order, ending with one
+ * line that counts every test: `N passed, N failed`. The type check, lint and
+ * format check count as one test each.
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
@@ -52,6 +53,7 @@ mkdirSync(RESULTS, { recursive: true });
 const outcomes: Array<[string, Outcome]> = [
   ["typecheck", check("npx", ["tsc"])],
   ["lint", check("npx", ["eslint", ".", "--max-warnings", "0"])],
+  ["format", check("npx", ["prettier", "--check", ".", "--log-level", "warn"])],
 ];
 if (run("npm", ["run", "build"])) {
   outcomes.push(["vitest", vitest()], ["playwright", playwright()]);
