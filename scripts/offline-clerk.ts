@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { ConfigError, loadConfig } from "../app/env.server";
 import { startEmulator, type RunningEmulator } from "../emulator/src/index";
+import { appEnvOf } from "../emulator/src/print-env";
 
 const KEY_VARIABLES = ["CLERK_SECRET_KEY", "CLERK_PUBLISHABLE_KEY"] as const;
 
@@ -68,10 +69,7 @@ const PROXY_PATH = "/__clerk";
 export function offlineClerkEnv(emulator: RunningEmulator): Record<string, string> {
   const proxyPath = process.env.CLERK_PROXY_URL ?? PROXY_PATH;
   return {
-    CLERK_SECRET_KEY: emulator.secretKey,
-    CLERK_PUBLISHABLE_KEY: emulator.publishableKey,
-    CLERK_API_URL: emulator.apiUrl,
-    CLERK_JWT_KEY: emulator.jwtKey,
+    ...appEnvOf(emulator),
     CLERK_PROXY_URL: proxyPath,
     CLERK_JS: `${proxyPath}/npm/@clerk/clerk-js@5/dist/clerk.browser.js`,
     CLERK_JWT_TEMPLATES: process.env.CLERK_JWT_TEMPLATES ?? "test,profile,partner-hs256",

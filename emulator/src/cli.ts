@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { parseRateLimit } from "./faults";
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, startEmulator } from "./index";
-import { emulatorEnv, formatEnvLines } from "./print-env";
+import { appEnvOf, emulatorEnv, formatEnvLines } from "./print-env";
 
 const USAGE = `Usage: npm run emulator -- [options]
 
@@ -102,12 +102,6 @@ async function main(): Promise<void> {
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
 
-  const env = {
-    CLERK_SECRET_KEY: emulator.secretKey,
-    CLERK_PUBLISHABLE_KEY: emulator.publishableKey,
-    CLERK_API_URL: emulator.apiUrl,
-    CLERK_JWT_KEY: emulator.jwtKey,
-  };
   console.log(
     [
       `Clerk emulator listening on ${emulator.url}`,
@@ -115,7 +109,7 @@ async function main(): Promise<void> {
       `Secret key: ${emulator.secretKey}`,
       "",
       "Env for the app:",
-      ...formatEnvLines(env),
+      ...formatEnvLines(appEnvOf(emulator)),
       "",
     ].join("\n"),
   );

@@ -1,3 +1,4 @@
+import type { RunningEmulator } from "./index";
 import { frontendApiHostOf, jwtKeyPem, loadOrCreateInstanceKeys, publishableKeyFor } from "./tokens/keys";
 
 /** The variables an app needs to use an emulator, as `NAME=value` pairs. */
@@ -6,6 +7,18 @@ export interface AppEnv {
   CLERK_PUBLISHABLE_KEY: string;
   CLERK_API_URL: string;
   CLERK_JWT_KEY: string;
+}
+
+/** The env that points an app at this running emulator. */
+export function appEnvOf(
+  emulator: Pick<RunningEmulator, "secretKey" | "publishableKey" | "apiUrl" | "jwtKey">,
+): AppEnv {
+  return {
+    CLERK_SECRET_KEY: emulator.secretKey,
+    CLERK_PUBLISHABLE_KEY: emulator.publishableKey,
+    CLERK_API_URL: emulator.apiUrl,
+    CLERK_JWT_KEY: emulator.jwtKey,
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { generateKeyPair, SignJWT, type JWTPayload } from "jose";
+import { decodeJwt, generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
@@ -43,7 +43,7 @@ const withoutClaim = async (name: string) => {
   const { [name]: _dropped, ...rest } = claims();
   return signWithInstanceKey(emulator.privateJwk, rest);
 };
-const iatOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString()).iat as number;
+const iatOf = (jwt: string) => decodeJwt(jwt).iat!;
 
 const get = (path = ROUTE, ...headers: string[]) => [`GET ${path} HTTP/1.1`, ...headers].join("\r\n");
 const bearer = (token: string) => get(ROUTE, `Authorization: Bearer ${token}`);

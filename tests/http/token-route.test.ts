@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from "jose";
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
@@ -90,7 +90,7 @@ describe(`GET ${ROUTE} over HTTP`, () => {
   });
 
   it("accepts the session from the __session cookie with __client_uat", async () => {
-    const { iat } = JSON.parse(Buffer.from(aliceToken.split(".")[1]!, "base64url").toString());
+    const { iat } = decodeJwt(aliceToken);
     const response = await get(ROUTE, { Cookie: `__session=${aliceToken}; __client_uat=${iat}` });
     expect(response.status).toBe(200);
     const { payload } = await verifyWithEmulatorJwks((await response.json()).token.jwt);
