@@ -38,7 +38,7 @@ declare module "autocannon" {
   interface Instance extends PromiseLike<Result> {
     on(
       event: "response",
-      listener: (client: unknown, statusCode: number, bytes: number, responseTimeMs: number) => void,
+      listener: (client: object, statusCode: number, bytes: number, responseTimeMs: number) => void,
     ): this;
   }
 

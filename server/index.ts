@@ -3,7 +3,6 @@
  * Remix behind Express, with Clerk's Frontend API proxy when configured and
  * request logs that never hold a token.
  */
-import { createRequestHandler } from "@remix-run/express";
 import { broadcastDevReady, installGlobals, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
@@ -12,6 +11,7 @@ import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "../app/env.server";
 import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
+import { remixHandler } from "./remix-handler";
 import { requestLog } from "./request-log";
 import { answerMalformedRequest, readOnlyApi, singleAuthorizationHeader } from "./request-guards";
 import { securityHeaders } from "./security-headers";
@@ -49,13 +49,18 @@ if (config.clerkProxy) {
   // Mounted before compression so that the Frontend API's answers pass through untouched.
   app.use(config.clerkProxy.path, clerkProxy({ ...config.clerkProxy, secretKey: config.secretKey }));
 }
+const remix = remixHandler({
+  build,
+  mode,
+  getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+});
+// API answers skip the file lookups and compression below: no file lives under
+// /api, and compressing tokens next to request data would invite BREACH.
+app.all("/api/*", remix);
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
-app.all(
-  "*",
-  createRequestHandler({ build, mode, getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }) }),
-);
+app.all("*", remix);
 
 const server = app.listen(port, host, () => {
   console.log(`App listening on http://${host}:${port}`);

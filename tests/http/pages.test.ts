@@ -50,6 +50,23 @@ describe("pages", () => {
     expect(response.headers.get("permissions-policy")).toContain("camera=()");
     expect(response.headers.get("x-powered-by")).toBeNull();
   });
+
+  it("are compressed, while the token API's answers never pass through compression", async () => {
+    const acceptGzip = { "Accept-Encoding": "gzip" };
+    const page = await fetch(`${app.url}/`, { headers: acceptGzip });
+    expect(page.headers.get("content-encoding")).toBe("gzip");
+
+    // Compressing secrets next to data an attacker can choose leaks them (BREACH).
+    const sessionToken = await mintSessionToken(emulator, "sess_seed_alice");
+    for (const route of ["/api/get-token-example", "/api/me"]) {
+      const answer = await fetch(`${app.url}${route}`, {
+        headers: { ...acceptGzip, Authorization: `Bearer ${sessionToken}` },
+      });
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get("content-encoding")).toBeNull();
+      expect(answer.headers.get("vary") ?? "").not.toMatch(/accept-encoding/i);
+    }
+  });
 });
 
 describe("secrets", () => {
