@@ -38,10 +38,7 @@ async function requestTemplateToken(sessionId: string, template: string): Promis
   return token.jwt;
 }
 
-const tokenCache = new TemplateTokenCache({
-  enabled: config.tokenCache.enabled,
-  maxEntries: config.tokenCache.maxEntries,
-});
+const tokenCache = new TemplateTokenCache(config.tokenCache);
 
 /** `Cache-Control: no-cache` on the request asks for a freshly minted token. */
 export function wantsFreshToken(request: Request): boolean {
