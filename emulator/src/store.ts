@@ -143,7 +143,10 @@ function attemptTimestamps(): { created_at: number; abandon_at: number } {
   return { created_at: now, abandon_at: now + ATTEMPT_ABANDON_AFTER_MS };
 }
 
-/** Whether a session counts as signed in. */
+/**
+ * Whether a session counts as signed in, and so can mint tokens. A pending
+ * session does: its tokens say `sts: "pending"` and SDKs treat them as signed out.
+ */
 export function isLiveSession(session: SessionRecord): boolean {
   return session.status === "active" || session.status === "pending";
 }

@@ -3,16 +3,13 @@ import { z } from "zod";
 import type { EmulatorContext } from "../../context";
 import { jsonResponse, notFoundResponse } from "../../http";
 import { sessionResource } from "../../resources";
-import type { SessionRecord } from "../../store";
+import { isLiveSession } from "../../store";
 import { mintTemplateToken } from "../../tokens/jwt-template";
 import { mintSessionToken } from "../../tokens/session-token";
 import { lifetimeSeconds, parseJsonBody } from "../../validation";
 import { userNotFound } from "./users";
 
 const tokenRequestSchema = z.object({ expires_in_seconds: lifetimeSeconds.nullish() });
-
-// A pending session still gets tokens: they say `sts: "pending"` and SDKs treat them as signed out.
-const STATUSES_THAT_MINT_TOKENS = new Set<SessionRecord["status"]>(["active", "pending"]);
 
 function sessionNotFound(id: string): Response {
   return notFoundResponse(`No session exists with id: ${id}`);
@@ -29,7 +26,7 @@ export function sessionRoutes(context: EmulatorContext): Hono {
     const sessionId = c.req.param("id") ?? "";
     const session = store.getSession(sessionId);
     if (!session) return sessionNotFound(sessionId);
-    if (!STATUSES_THAT_MINT_TOKENS.has(session.status)) {
+    if (!isLiveSession(session)) {
       return notFoundResponse(
         `No active session exists with id: ${sessionId}`,
         `Session ${sessionId} is ${session.status}, not active, so it cannot mint tokens.`,
