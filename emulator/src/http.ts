@@ -28,3 +28,12 @@ export function clerkErrorResponse(status: number, errors: ClerkError[]): Respon
 export function notFoundResponse(message: string, longMessage = message): Response {
   return clerkErrorResponse(404, [{ code: "resource_not_found", message, long_message: longMessage }]);
 }
+
+/** A 422 about one form field, which clerk-js shows under that field (`meta.param_name`). */
+export function formError(code: string, paramName: string, message: string, longMessage = message): Response {
+  return clerkErrorResponse(422, [{ code, message, long_message: longMessage, meta: { param_name: paramName } }]);
+}
+
+export function missingParam(paramName: string): Response {
+  return formError("form_param_missing", paramName, "is missing", `${paramName} must be included.`);
+}

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { EmulatorContext } from "../../context";
-import { clerkErrorResponse, jsonResponse, notFoundResponse } from "../../http";
+import { formError, jsonResponse, notFoundResponse } from "../../http";
 import { jwtTemplateResource } from "../../resources";
 import {
   DuplicateTemplateNameError,
@@ -49,17 +49,6 @@ const listQuerySchema = z.object({
     .default(0),
 });
 
-function invalidParam(paramName: string, longMessage: string): Response {
-  return clerkErrorResponse(422, [
-    {
-      code: "form_param_value_invalid",
-      message: "is invalid",
-      long_message: longMessage,
-      meta: { param_name: paramName },
-    },
-  ]);
-}
-
 function templateNotFound(id: string): Response {
   return notFoundResponse(`No JWT template exists with id: ${id}`);
 }
@@ -71,13 +60,21 @@ async function customSigningFrom(params: TemplateParams): Promise<Parsed<CustomS
   const { signing_algorithm: algorithm, signing_key: key } = params;
   if (!algorithm || key == null) {
     const longMessage = "signing_algorithm and signing_key must be included when custom_signing_key is true.";
-    return { ok: false, response: invalidParam(algorithm ? "signing_key" : "signing_algorithm", longMessage) };
+    return {
+      ok: false,
+      response: formError(
+        "form_param_value_invalid",
+        algorithm ? "signing_key" : "signing_algorithm",
+        "is invalid",
+        longMessage,
+      ),
+    };
   }
   try {
     await importCustomSigningKey({ algorithm, key });
   } catch (error) {
     const longMessage = `signing_key cannot sign ${algorithm}: ${(error as Error).message}`;
-    return { ok: false, response: invalidParam("signing_key", longMessage) };
+    return { ok: false, response: formError("form_param_value_invalid", "signing_key", "is invalid", longMessage) };
   }
   return { ok: true, data: { algorithm, key } };
 }
@@ -92,7 +89,8 @@ async function parseTemplateBody(request: Request): Promise<Parsed<TemplateField
   try {
     assertValidClaims(params.claims);
   } catch (error) {
-    if (error instanceof TemplateSyntaxError) return { ok: false, response: invalidParam("claims", error.message) };
+    if (error instanceof TemplateSyntaxError)
+      return { ok: false, response: formError("form_param_value_invalid", "claims", "is invalid", error.message) };
     throw error;
   }
   const customSigning = await customSigningFrom(params);
@@ -113,14 +111,7 @@ function savedTemplateResponse(save: () => JwtTemplateRecord): Response {
     return jsonResponse(jwtTemplateResource(save()));
   } catch (error) {
     if (!(error instanceof DuplicateTemplateNameError)) throw error;
-    return clerkErrorResponse(422, [
-      {
-        code: "duplicate_record",
-        message: "duplicate record",
-        long_message: error.message,
-        meta: { param_name: "name" },
-      },
-    ]);
+    return formError("duplicate_record", "name", "duplicate record", error.message);
   }
 }
 

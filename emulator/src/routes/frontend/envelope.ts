@@ -93,15 +93,6 @@ export function appOrigin(c: Context): string | null {
   return proxyUrl && URL.canParse(proxyUrl) ? new URL(proxyUrl).origin : null;
 }
 
-/** A 422 about one form field, which clerk-js shows under that field (`meta.param_name`). */
-export function formError(code: string, paramName: string, message: string, longMessage = message): Response {
-  return clerkErrorResponse(422, [{ code, message, long_message: longMessage, meta: { param_name: paramName } }]);
-}
-
-export function missingParam(paramName: string): Response {
-  return formError("form_param_missing", paramName, "is missing", `${paramName} must be included.`);
-}
-
 /** 401 for a browser without a signed-in session; clerk-js then re-reads its client and signs out. */
 export function signedOut(): Response {
   return clerkErrorResponse(401, [{ code: "signed_out", message: "Signed out", long_message: "You are signed out" }]);

@@ -1,5 +1,6 @@
 import { Hono } from "hono";
 import type { EmulatorContext } from "../../context";
+import { formError, missingParam } from "../../http";
 import type { ClientRecord } from "../../store";
 import { signWithInstanceKey } from "../../tokens/signing";
 import {
@@ -13,7 +14,7 @@ import {
   setCookie,
   withCookies,
 } from "./cookies";
-import { activeSessionOf, clientUat, currentClient, formError, missingParam, sessionToken } from "./envelope";
+import { activeSessionOf, clientUat, currentClient, sessionToken } from "./envelope";
 
 // `GET /v1/client/handshake`: when the app's server cannot tell from the cookies whether a page
 // load is signed in (e.g. `__session` expired), @clerk/backend redirects the browser here. The

@@ -1,5 +1,6 @@
 import { Hono, type Context } from "hono";
 import type { EmulatorContext } from "../../context";
+import { formError, missingParam } from "../../http";
 import { verifyPassword } from "../../passwords";
 import type { ClientRecord, SignInRecord, UserRecord } from "../../store";
 import {
@@ -8,9 +9,7 @@ import {
   appOrigin,
   clientEnvelope,
   currentClient,
-  formError,
   formParams,
-  missingParam,
   notFoundOnClient,
   sessionExists,
   userOf,

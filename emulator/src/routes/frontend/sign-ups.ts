@@ -1,6 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { EmulatorContext } from "../../context";
+import { formError, missingParam } from "../../http";
 import { hashPassword } from "../../passwords";
 import { emailCodeVerification, type ClientRecord, type SignUpFields, type SignUpRecord } from "../../store";
 import type { Parsed } from "../../validation";
@@ -10,9 +11,7 @@ import {
   appOrigin,
   clientEnvelope,
   currentClient,
-  formError,
   formParams,
-  missingParam,
   notFoundOnClient,
   sessionExists,
 } from "./envelope";
