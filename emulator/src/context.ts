@@ -8,6 +8,6 @@ export interface EmulatorContext {
   issuer: TokenIssuer;
   publicJwk: JWK;
   sessionTokenLifetimeSeconds: number;
-  /** pk_live_…: the Frontend API derives its cookie-name suffix from it, as clerk-js does. */
-  publishableKey: string;
+  /** The suffix of the instance's cookie names, from its publishable key (see cookieSuffix). */
+  cookieSuffix: string;
 }

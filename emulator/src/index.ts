@@ -6,14 +6,14 @@ import type { JWK } from "jose";
 import { z } from "zod";
 import { readSeedFile, storeFromSeed } from "./seed";
 import { FaultInjector, type FaultsInput } from "./faults";
+import { cookieSuffix } from "./routes/frontend/cookies";
 import { createApp } from "./server";
 import {
   frontendApiHostOf,
   importSigningKey,
-  jwtKeyPem,
+  instanceIdentity,
   loadOrCreateInstanceKeys,
   publicJwkOf,
-  publishableKeyFor,
 } from "./tokens/keys";
 
 export interface EmulatorOptions {
@@ -82,7 +82,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   frontendApiHostOf(settings.host, settings.port); // Fail before listening when the host is unusable.
 
   const keys = await loadOrCreateInstanceKeys(settings.dataDir);
-  const secretKey = settings.secretKey ?? keys.secretKey;
   const store = await storeFromSeed(await readSeedFile(settings.seedFile));
 
   // The app needs the real port (its issuer), which is only known once listening.
@@ -93,7 +92,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const port = await listen(server, settings.port, settings.host);
 
   const frontendApiHost = frontendApiHostOf(settings.host, port);
-  const publishableKey = publishableKeyFor(frontendApiHost);
+  const identity = await instanceIdentity(keys, frontendApiHost, settings.secretKey);
   const issuer = {
     issuer: `https://${frontendApiHost}`,
     kid: keys.privateJwk.kid,
@@ -104,20 +103,21 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     issuer,
     publicJwk: publicJwkOf(keys.privateJwk),
     sessionTokenLifetimeSeconds: settings.sessionTokenLifetimeSeconds,
-    publishableKey,
+    cookieSuffix: cookieSuffix(identity.publishableKey),
   };
   const faults = new FaultInjector(settings.faults);
-  handleRequest = createApp(context, { secretKey, latencyMs: settings.latencyMs, faults, log: settings.log }).fetch;
+  handleRequest = createApp(context, {
+    secretKey: identity.secretKey,
+    latencyMs: settings.latencyMs,
+    faults,
+    log: settings.log,
+  }).fetch;
 
-  const url = `http://${frontendApiHost}`;
   let closing: Promise<void> | undefined;
   return {
-    url,
-    apiUrl: url,
+    ...identity,
+    url: identity.apiUrl,
     frontendApiHost,
-    secretKey,
-    publishableKey,
-    jwtKey: await jwtKeyPem(keys.privateJwk),
     privateJwk: keys.privateJwk,
     setFaults: (input) => void faults.set(input),
     close: () => (closing ??= closeServer(server)),

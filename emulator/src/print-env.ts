@@ -1,5 +1,5 @@
 import type { RunningEmulator } from "./index";
-import { frontendApiHostOf, jwtKeyPem, loadOrCreateInstanceKeys, publishableKeyFor } from "./tokens/keys";
+import { frontendApiHostOf, instanceIdentity, loadOrCreateInstanceKeys } from "./tokens/keys";
 
 /** The variables an app needs to use an emulator, as `NAME=value` pairs. */
 export interface AppEnv {
@@ -33,12 +33,7 @@ export async function emulatorEnv(options: {
 }): Promise<AppEnv> {
   const frontendApiHost = frontendApiHostOf(options.host, options.port);
   const keys = await loadOrCreateInstanceKeys(options.dataDir);
-  return {
-    CLERK_SECRET_KEY: options.secretKey ?? keys.secretKey,
-    CLERK_PUBLISHABLE_KEY: publishableKeyFor(frontendApiHost),
-    CLERK_API_URL: `http://${frontendApiHost}`,
-    CLERK_JWT_KEY: await jwtKeyPem(keys.privateJwk),
-  };
+  return appEnvOf(await instanceIdentity(keys, frontendApiHost, options.secretKey));
 }
 
 /**

@@ -93,3 +93,13 @@ export function frontendApiHostOf(host: string, port: number): string {
 export function publishableKeyFor(frontendApiHost: string): string {
   return `pk_live_${Buffer.from(`${frontendApiHost}$`).toString("base64")}`;
 }
+
+/** What an app needs to reach and trust the emulator serving this Frontend API host. */
+export async function instanceIdentity(keys: InstanceKeys, frontendApiHost: string, secretKey = keys.secretKey) {
+  return {
+    secretKey,
+    publishableKey: publishableKeyFor(frontendApiHost),
+    apiUrl: `http://${frontendApiHost}`,
+    jwtKey: await jwtKeyPem(keys.privateJwk),
+  };
+}

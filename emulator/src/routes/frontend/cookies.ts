@@ -43,8 +43,8 @@ export function clientCookie(client: ClientRecord): string {
  * with the session token's `iat`: 0 means signed out. clerk-js writes it only for development
  * instances, so for a production instance the Frontend API must.
  */
-export function clientUatCookies(uat: number, publishableKey: string): string[] {
-  return [CLIENT_UAT_COOKIE, `${CLIENT_UAT_COOKIE}${cookieSuffix(publishableKey)}`].map((name) =>
+export function clientUatCookies(uat: number, suffix: string): string[] {
+  return [CLIENT_UAT_COOKIE, `${CLIENT_UAT_COOKIE}${suffix}`].map((name) =>
     setCookie(name, String(uat), { maxAge: TEN_YEARS_SECONDS }),
   );
 }

@@ -64,7 +64,7 @@ export async function renderClient(context: EmulatorContext, client: ClientRecor
 
 /** The client's cookies: `__client`, and `__client_uat` with its suffixed twin. */
 export function clientCookies(context: EmulatorContext, client: ClientRecord | undefined): string[] {
-  const uatCookies = clientUatCookies(clientUat(context.store, client), context.publishableKey);
+  const uatCookies = clientUatCookies(clientUat(context.store, client), context.cookieSuffix);
   return client ? [clientCookie(client), ...uatCookies] : uatCookies;
 }
 

@@ -8,7 +8,6 @@ import {
   HANDSHAKE_NONCE_COOKIE,
   SESSION_COOKIE,
   clientUatCookies,
-  cookieSuffix,
   expireCookie,
   handshakeCookie,
   setCookie,
@@ -29,12 +28,12 @@ const MAX_HANDSHAKE_TOKEN_LENGTH = 2048;
 async function handshakeDirectives(context: EmulatorContext, client: ClientRecord | undefined): Promise<string[]> {
   const session = client && activeSessionOf(context.store, client);
   const token = session ? await sessionToken(context, session) : undefined;
-  const sessionCookies = [SESSION_COOKIE, `${SESSION_COOKIE}${cookieSuffix(context.publishableKey)}`];
+  const sessionCookies = [SESSION_COOKIE, `${SESSION_COOKIE}${context.cookieSuffix}`];
   return [
     // Spent once applied, or every later page load would resolve the same stale payload again.
     expireCookie(HANDSHAKE_COOKIE),
     expireCookie(HANDSHAKE_NONCE_COOKIE),
-    ...clientUatCookies(clientUat(context.store, client), context.publishableKey),
+    ...clientUatCookies(clientUat(context.store, client), context.cookieSuffix),
     ...sessionCookies.map((name) => (token ? setCookie(name, token) : expireCookie(name))),
   ];
 }
