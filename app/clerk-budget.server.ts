@@ -1,10 +1,9 @@
 import { isClerkAPIResponseError } from "@clerk/remix/errors";
 import { ClerkTimeoutError } from "~/errors.server";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** Time a retry must still have left to be worth making. */
 const MIN_ATTEMPT_MS = 100;
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function withTimeout<T>(promise: Promise<T>, timeoutMs: number, budgetMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

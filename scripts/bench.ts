@@ -25,6 +25,7 @@ import { templateTokenCallCounter } from "../tests/support/clerk-calls";
 import { appEnvFor, mintSessionToken } from "../tests/support/clerk-env";
 import { writeSeedWithSessions } from "../tests/support/seed-sessions";
 import { makeTempDir } from "../tests/support/tmp";
+import { setTimeout as sleep } from "node:timers/promises";
 
 const TOKEN_ROUTE = "/api/get-token-example";
 const FLOOR_ROUTE = "/api/me";
@@ -63,8 +64,6 @@ function readSettings(): Settings {
   }
   return settings;
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function percentile(values: number[], share: number): number {
   const sorted = [...values].sort((a, b) => a - b);

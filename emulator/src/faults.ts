@@ -2,6 +2,7 @@ import type { HttpBindings } from "@hono/node-server";
 import type { MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { clerkErrorResponse } from "./http";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Faults the emulator can inject into Backend API calls, to show how an app
@@ -52,8 +53,6 @@ export function parseRateLimit(text: string): { requests: number; windowSeconds:
   if (!match) throw new Error(`Rate limit "${text}" is not of the form N/Ms, e.g. 100/10s`);
   return { requests: Number(match[1]), windowSeconds: Number(match[2]) };
 }
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The faults in force, changeable while the emulator runs. */
 export class FaultInjector {

@@ -10,6 +10,7 @@ import { jwtTemplateRoutes } from "./routes/backend/jwt-templates";
 import { sessionRoutes } from "./routes/backend/sessions";
 import { userRoutes } from "./routes/backend/users";
 import { frontendApiRoutes } from "./routes/frontend";
+import { setTimeout as sleep } from "node:timers/promises";
 
 export interface AppOptions {
   secretKey: string;
@@ -38,7 +39,7 @@ function requestLog(log: (line: string) => void): MiddlewareHandler {
 /** Stands in for the network round trip to Clerk. */
 function simulatedLatency(latencyMs: number): MiddlewareHandler {
   return async (_c, next) => {
-    if (latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    if (latencyMs > 0) await sleep(latencyMs);
     await next();
   };
 }

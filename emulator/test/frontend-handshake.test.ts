@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
 import { callBackendApi, startTestEmulator, type TestEmulator } from "./support/emulator";
 import { APP_ORIGIN, Browser, PROXY_URL, claimsOf, setCookieNamed } from "./support/frontend-api";
+import { setTimeout as sleep } from "node:timers/promises";
 
 // GET /v1/client/handshake: how an app's server renews an expired `__session` on a page load.
 
@@ -158,7 +159,7 @@ describe("@clerk/backend's authenticateRequest", () => {
   it("turns an expired __session into a signed-in state with new cookies, via the handshake", async () => {
     const { browser, sessionId, jwt } = await signedInBrowser();
     const expiredAt = claimsOf(jwt).exp * 1000;
-    await new Promise((resolve) => setTimeout(resolve, Math.max(0, expiredAt - Date.now()) + 1100));
+    await sleep(Math.max(0, expiredAt - Date.now()) + 1100);
 
     // Almost no clock skew allowance (0 would mean the default 5 s): the token has just expired.
     const expired = await clerk().authenticateRequest(pageLoad(browser), { ...options(), clockSkewInMs: 1 });

@@ -3,6 +3,7 @@ import { appEnvFor } from "../support/clerk-env";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { expect, test } from "./fixtures";
 import { ALICE, expectSignedIn, signInThroughClerk } from "./clerk-ui";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /**
  * Short-lived session tokens (an emulator option) so that refreshes and an
@@ -39,7 +40,7 @@ test("the user stays signed in across refreshes, and after the session token exp
   // With no page open nothing refreshes the cookie: the next page load meets an expired
   // __session, and Clerk's handshake renews it with a redirect instead of signing the user out.
   await page.close();
-  await new Promise((resolve) => setTimeout(resolve, (SESSION_TOKEN_LIFETIME_S + 3) * 1000));
+  await sleep((SESSION_TOKEN_LIFETIME_S + 3) * 1000);
   const handshakes: string[] = [];
   const next = await context.newPage();
   next.on("request", (request) => {

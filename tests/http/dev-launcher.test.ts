@@ -3,6 +3,7 @@ import { once } from "node:events";
 import { createConnection, createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { freePort, REPO_ROOT } from "../support/app-server";
+import { setTimeout as sleep } from "node:timers/promises";
 
 /** `npm run <script>` with exactly this environment (plus PATH), in its own process group. */
 function runScript(script: string, env: Record<string, string>) {
@@ -32,7 +33,7 @@ async function waitForApp(url: string, isRunning: () => boolean) {
   while (Date.now() < deadline && isRunning()) {
     const response = await fetch(url).catch(() => undefined);
     if (response?.ok) return response;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
   throw new Error("The app was not served within 60 s");
 }
