@@ -24,7 +24,7 @@ import { REPO_ROOT, startAppServer, type AppServer } from "../tests/support/app-
 import { templateTokenCallCounter } from "../tests/support/clerk-calls";
 import { appEnvFor, mintSessionToken } from "../tests/support/clerk-env";
 import { writeSeedWithSessions } from "../tests/support/seed-sessions";
-import { makeTempDir } from "../tests/support/tmp";
+import { makeTempDir } from "../emulator/test/support/tmp";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const TOKEN_ROUTE = "/api/get-token-example";

@@ -17,7 +17,7 @@ import { REPO_ROOT, startAppServer } from "../tests/support/app-server";
 import { appEnvFor, mintSessionToken } from "../tests/support/clerk-env";
 import { sessionClaims, signWithOtherKey, tamper, unsignedToken } from "../tests/support/forge";
 import { writeSeedWithSessions } from "../tests/support/seed-sessions";
-import { makeTempDir } from "../tests/support/tmp";
+import { makeTempDir } from "../emulator/test/support/tmp";
 
 const ROUTE = "/api/get-token-example";
 const MAX_RSS_GROWTH_BYTES = 50 * 1024 * 1024;

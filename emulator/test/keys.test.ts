@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, readdir, rm, stat, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { readFile, readdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { importSPKI, exportJWK } from "jose";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -10,6 +9,7 @@ import {
   publicJwkOf,
   publishableKeyFor,
 } from "../src/tokens/keys";
+import { makeTempDir } from "./support/tmp";
 
 describe("publishable key", () => {
   it("is pk_live_ + base64 of the frontend API host and $", () => {
@@ -25,10 +25,11 @@ describe("publishable key", () => {
 
 describe("instance keys", () => {
   let dataDir: string;
+  let removeDataDir: () => Promise<void>;
   beforeEach(async () => {
-    dataDir = await mkdtemp(path.join(tmpdir(), "clerk-emulator-keys-"));
+    ({ dir: dataDir, remove: removeDataDir } = await makeTempDir("clerk-emulator-keys-"));
   });
-  afterEach(() => rm(dataDir, { recursive: true, force: true }));
+  afterEach(() => removeDataDir());
 
   it("are generated once, kept in instance.json, and read back unchanged", async () => {
     const dir = path.join(dataDir, "nested");

@@ -1,7 +1,6 @@
 import { spawn } from "node:child_process";
-import { mkdtemp, writeFile } from "node:fs/promises";
+import { writeFile } from "node:fs/promises";
 import { request } from "node:http";
-import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { verifyToken } from "@clerk/backend";
@@ -10,6 +9,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../src/index";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
 import { callBackendApi, startTestEmulator, type TestEmulator } from "./support/emulator";
+import { makeTempDir } from "./support/tmp";
 
 const spec = validateEveryResponse();
 const running: TestEmulator[] = [];
@@ -79,7 +79,7 @@ describe("startEmulator", () => {
   });
 
   it("loads the seed file it is given", async () => {
-    const dataDir = await mkdtemp(path.join(tmpdir(), "clerk-emulator-seed-"));
+    const { dir: dataDir } = await makeTempDir("clerk-emulator-seed-");
     const seedFile = path.join(dataDir, "seed.json");
     const seed = {
       users: [{ id: "user_carol", first_name: "Carol", email_address: "carol@example.com" }],

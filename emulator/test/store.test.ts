@@ -1,5 +1,4 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_SEED_FILE } from "../src/index";
@@ -7,6 +6,7 @@ import { verifyPassword } from "../src/passwords";
 import { readSeedFile, storeFromSeed } from "../src/seed";
 import { DuplicateTemplateNameError, EmulatorStore } from "../src/store";
 import { templateRecord, userRecord } from "./support/fixtures";
+import { makeTempDir } from "./support/tmp";
 
 const seededStore = async () => storeFromSeed(await readSeedFile(DEFAULT_SEED_FILE));
 
@@ -55,12 +55,12 @@ describe("the seed", () => {
   });
 
   describe("when the file is wrong", () => {
-    let dir: string | undefined;
-    afterEach(async () => dir && rm(dir, { recursive: true, force: true }));
+    let temp: Awaited<ReturnType<typeof makeTempDir>> | undefined;
+    afterEach(() => temp?.remove());
 
     async function seedFileWith(content: unknown): Promise<string> {
-      dir = await mkdtemp(path.join(tmpdir(), "clerk-emulator-seed-"));
-      const file = path.join(dir, "seed.json");
+      temp = await makeTempDir("clerk-emulator-seed-");
+      const file = path.join(temp.dir, "seed.json");
       await writeFile(file, JSON.stringify(content));
       return file;
     }

@@ -6,7 +6,7 @@ import { appEnvFor, mintSessionToken } from "../support/clerk-env";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { sessionClaims, signWithInstanceKey } from "../support/forge";
 import { writeSeedWithSessions, type SeededSession } from "../support/seed-sessions";
-import { makeTempDir } from "../support/tmp";
+import { makeTempDir } from "../../emulator/test/support/tmp";
 
 /**
  * Template-token reuse in the production server, against the emulator (Clerk

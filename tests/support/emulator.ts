@@ -1,5 +1,5 @@
-import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../emulator/src/index";
-import { makeTempDir } from "./tmp";
+import type { EmulatorOptions, RunningEmulator } from "../../emulator/src/index";
+import { startTestEmulator as startEmulatorWithTempDir } from "../../emulator/test/support/emulator";
 
 export type TestEmulator = RunningEmulator & {
   /** Closes the emulator and removes its data dir. */
@@ -7,14 +7,7 @@ export type TestEmulator = RunningEmulator & {
 };
 
 /** A quiet emulator on a free port, with a data dir (signing key) of its own. */
-export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
-  const temp = await makeTempDir();
-  const emulator = await startEmulator({ port: 0, log: () => {}, ...options, dataDir: temp.dir });
-  return {
-    ...emulator,
-    stop: async () => {
-      await emulator.close();
-      await temp.remove();
-    },
-  };
+export async function startTestEmulator(options: Omit<EmulatorOptions, "dataDir"> = {}): Promise<TestEmulator> {
+  const { emulator, stop } = await startEmulatorWithTempDir({ log: () => {}, ...options });
+  return { ...emulator, stop };
 }

@@ -1,7 +1,6 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import path from "node:path";
+import { rm } from "node:fs/promises";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/index";
+import { makeTempDir } from "./tmp";
 
 export interface TestEmulator {
   emulator: RunningEmulator;
@@ -14,7 +13,7 @@ export interface TestEmulator {
 
 /** An emulator on a free port with its own temporary data dir and a log collector. */
 export async function startTestEmulator(options: EmulatorOptions = {}): Promise<TestEmulator> {
-  const dataDir = options.dataDir ?? (await mkdtemp(path.join(tmpdir(), "clerk-emulator-test-")));
+  const dataDir = options.dataDir ?? (await makeTempDir("clerk-emulator-test-")).dir;
   const logLines: string[] = [];
   const emulator = await startEmulator({ port: 0, log: (line) => logLines.push(line), ...options, dataDir });
   return {
