@@ -1,24 +1,11 @@
-import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createConnection, createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { freePort, REPO_ROOT } from "../support/app-server";
-import { setTimeout as sleep } from "node:timers/promises";
+import { freePort, spawnNpm, waitUntilServed } from "../support/app-server";
 
 /** `npm run <script>` with exactly this environment (plus PATH), in its own process group. */
-function runScript(script: string, env: Record<string, string>) {
-  const child = spawn("npm", ["run", script, "--silent"], {
-    cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", NODE_ENV: "development", ...env },
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
-  const exited = once(child, "exit") as Promise<[number | null]>;
-  return { child, exited, output: () => output };
-}
+const runScript = (script: string, env: Record<string, string>) =>
+  spawnNpm(["run", script], { NODE_ENV: "development", ...env });
 
 function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -28,16 +15,6 @@ function isListening(port: number): Promise<boolean> {
   });
 }
 
-async function waitForApp(url: string, isRunning: () => boolean) {
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline && isRunning()) {
-    const response = await fetch(url).catch(() => undefined);
-    if (response?.ok) return response;
-    await sleep(250);
-  }
-  throw new Error("The app was not served within 60 s");
-}
-
 const runDev = (env: Record<string, string>) => runScript("dev", env);
 
 describe.each(["dev", "start:offline"])("npm run %s", (script) => {
@@ -45,7 +22,7 @@ describe.each(["dev", "start:offline"])("npm run %s", (script) => {
     const [port, emulatorPort] = [await freePort(), await freePort()];
     const dev = runScript(script, { PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
     try {
-      const page = await waitForApp(`http://127.0.0.1:${port}/`, () => dev.child.exitCode === null);
+      const page = await waitUntilServed(`http://127.0.0.1:${port}/`, dev, 60_000);
       expect(await page.text()).toContain("Offline emulator — not Clerk");
       expect(dev.output()).toContain("OFFLINE CLERK EMULATOR");
       expect(dev.output()).toContain("alice@example.com / alice-password-1");
@@ -102,7 +79,7 @@ describe("npm run dev", () => {
       EMULATOR_PORT: String(emulatorPort),
     });
     try {
-      const page = await waitForApp(`http://127.0.0.1:${port}/healthz`, () => dev.child.exitCode === null);
+      const page = await waitUntilServed(`http://127.0.0.1:${port}/healthz`, dev, 60_000);
       expect(page.status).toBe(200);
       expect(dev.output()).not.toContain("OFFLINE CLERK EMULATOR");
       expect(await isListening(emulatorPort)).toBe(false);

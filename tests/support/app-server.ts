@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { createServer } from "node:net";
 import path from "node:path";
@@ -17,31 +17,48 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-/** `npm start` (the production build) with exactly this environment plus PATH, on 127.0.0.1. */
-function spawnNpmStart(env: Record<string, string>, port: number) {
-  const child = spawn("npm", ["start", "--silent"], {
+/**
+ * `npm <args>` in the repository with exactly this environment plus PATH and
+ * HOME, in its own process group, so that stopping it also stops what npm starts.
+ */
+export function spawnNpm(args: string[], env: Record<string, string> & { NODE_ENV: "production" | "development" }) {
+  const child = spawn("npm", [...args, "--silent"], {
     cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      NODE_ENV: "production",
-      ...env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-    },
+    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
     stdio: ["ignore", "pipe", "pipe"],
-    // Its own process group, so stopping it also stops the node process npm starts.
     detached: true,
   });
   let output = "";
-  child.stdout?.on("data", (chunk) => (output += chunk));
-  child.stderr?.on("data", (chunk) => (output += chunk));
+  child.stdout.on("data", (chunk) => (output += chunk));
+  child.stderr.on("data", (chunk) => (output += chunk));
   const exited = once(child, "exit") as Promise<[number | null]>;
-  return { child, exited, output: () => output };
+  return {
+    child,
+    exited,
+    output: () => output,
+    isRunning: () => child.exitCode === null && child.signalCode === null,
+  };
 }
 
-function isRunning(child: ChildProcess) {
-  return child.exitCode === null && child.signalCode === null;
+/** `npm start` (the production build) with exactly this environment, on 127.0.0.1. */
+function spawnNpmStart(env: Record<string, string>, port: number) {
+  return spawnNpm(["start"], { NODE_ENV: "production", ...env, PORT: String(port), HOST: "127.0.0.1" });
+}
+
+/** Polls `url` until it answers 2xx, as long as the process serving it runs; that answer. */
+export async function waitUntilServed(
+  url: string,
+  server: { isRunning(): boolean; output(): string },
+  timeoutMs: number,
+): Promise<Response> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!server.isRunning()) throw new Error(`It exited before serving ${url}:\n${server.output()}`);
+    const response = await fetch(url).catch(() => undefined);
+    if (response?.ok) return response;
+    await sleep(100);
+  }
+  throw new Error(`${url} was not served within ${timeoutMs / 1000} s:\n${server.output()}`);
 }
 
 export interface AppServer {
@@ -54,25 +71,20 @@ export interface AppServer {
 /** Starts the production server on a free port and waits until it answers. */
 export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
   const port = await freePort();
-  const { child, exited, output } = spawnNpmStart(env, port);
+  const server = spawnNpmStart(env, port);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
-    if (!isRunning(child)) return;
-    process.kill(-child.pid!, "SIGTERM");
-    await exited;
+    if (!server.isRunning()) return;
+    process.kill(-server.child.pid!, "SIGTERM");
+    await server.exited;
   };
-  const deadline = Date.now() + 30_000;
-  while (Date.now() < deadline) {
-    if (!isRunning(child)) throw new Error(`The app server exited early:\n${output()}`);
-    try {
-      await fetch(`${url}/healthz`);
-      return { url, output, stop };
-    } catch {
-      await sleep(100);
-    }
+  try {
+    await waitUntilServed(`${url}/healthz`, server, 30_000);
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  await stop();
-  throw new Error(`The app server did not start within 30 s:\n${output()}`);
+  return { url, output: server.output, stop };
 }
 
 /** Runs `npm start` and resolves with its exit code and output once it exits by itself. */
