@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatEnvLines } from "../src/print-env";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
 import { startTestEmulator, type TestEmulator } from "./support/emulator";
+import { claimsOf } from "./support/frontend-api";
 
 // @clerk/backend itself, talking to the emulator as it would talk to Clerk.
 const spec = validateEveryResponse();
@@ -14,8 +15,6 @@ beforeAll(async () => {
   clerk = createClerkClient({ secretKey: test.emulator.secretKey, apiUrl: test.emulator.apiUrl });
 });
 afterAll(() => test.stop());
-
-const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString());
 
 describe("verifyToken accepts the emulator's session tokens", () => {
   it("with jwtKey (CLERK_JWT_KEY), no network call", async () => {

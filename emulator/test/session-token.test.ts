@@ -2,6 +2,7 @@ import { decodeProtectedHeader, importJWK, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { mintSessionToken } from "../src/tokens/session-token";
 import { NOW, sessionRecord, testIssuer } from "./support/fixtures";
+import { claimsOf } from "./support/frontend-api";
 
 describe("mintSessionToken", () => {
   it("mints v2 session-token claims signed RS256 under the instance kid", async () => {
@@ -29,7 +30,6 @@ describe("mintSessionToken", () => {
 
   it("says sts: pending only for a pending session", async () => {
     const { issuer } = await testIssuer();
-    const claimsOf = (jwt: string) => JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString());
     const pending = await mintSessionToken({
       issuer,
       session: sessionRecord({ status: "pending" }),
@@ -44,7 +44,7 @@ describe("mintSessionToken", () => {
     const { issuer } = await testIssuer();
     const session = sessionRecord({ origin: "http://127.0.0.1:3000" });
     const jwt = await mintSessionToken({ issuer, session, lifetimeSeconds: 3600, now: NOW });
-    const claims = JSON.parse(Buffer.from(jwt.split(".")[1]!, "base64url").toString());
+    const claims = claimsOf(jwt);
     expect(claims).toMatchObject({ exp: NOW + 3600, azp: "http://127.0.0.1:3000" });
   });
 });

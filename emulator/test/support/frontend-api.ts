@@ -1,3 +1,4 @@
+import { decodeJwt } from "jose";
 import type { RunningEmulator } from "../../src/index";
 
 /** Where the app would serve pages, and the proxy path its Frontend API proxy answers on. */
@@ -116,7 +117,7 @@ export class Browser {
 
 /** The claims of a JWT, unverified. */
 export function claimsOf(jwt: string): ResponseBody {
-  return JSON.parse(Buffer.from(jwt.split(".")[1] ?? "", "base64url").toString());
+  return decodeJwt(jwt);
 }
 
 /** The value of a `Set-Cookie` named exactly `name`, if any. */
