@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { ConfigError, loadConfig } from "../app/env.server";
-import { startEmulator, type RunningEmulator } from "../emulator/src/index";
+import { DEFAULT_SEED_FILE, startEmulator, type RunningEmulator } from "../emulator/src/index";
 import { appEnvOf } from "../emulator/src/print-env";
 
 const KEY_VARIABLES = ["CLERK_SECRET_KEY", "CLERK_PUBLISHABLE_KEY"] as const;
@@ -52,11 +52,14 @@ export function assertValidConfig() {
 
 /** The seeded users' sign-in details, read from the emulator's seed file. */
 function demoUsers(): string {
-  const seed = JSON.parse(readFileSync("emulator/src/seed.json", "utf8")) as {
+  const seed = JSON.parse(readFileSync(DEFAULT_SEED_FILE, "utf8")) as {
     users: Array<{ email_address: string; password: string }>;
   };
   return seed.users.map((user) => `${user.email_address} / ${user.password}`).join(", ");
 }
+
+/** The JWT templates the emulator's seed defines: the ones the offline app allows by default. */
+export const SEEDED_TEMPLATES = ["test", "profile", "partner-hs256"];
 
 /** Where the app forwards clerk-js's Frontend API calls, same-origin, like Clerk's production proxy. */
 const PROXY_PATH = "/__clerk";
@@ -72,7 +75,7 @@ export function offlineClerkEnv(emulator: RunningEmulator): Record<string, strin
     ...appEnvOf(emulator),
     CLERK_PROXY_URL: proxyPath,
     CLERK_JS: `${proxyPath}/npm/@clerk/clerk-js@5/dist/clerk.browser.js`,
-    CLERK_JWT_TEMPLATES: process.env.CLERK_JWT_TEMPLATES ?? "test,profile,partner-hs256",
+    CLERK_JWT_TEMPLATES: process.env.CLERK_JWT_TEMPLATES ?? SEEDED_TEMPLATES.join(","),
   };
 }
 

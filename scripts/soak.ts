@@ -14,7 +14,7 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { startEmulator } from "../emulator/src/index";
 import { REPO_ROOT, startAppServer } from "../tests/support/app-server";
-import { appEnvFor, mintSessionToken } from "../tests/support/clerk-env";
+import { appEnvFor, mintSessionToken, SEEDED_TEMPLATES } from "../tests/support/clerk-env";
 import { sessionClaims, signWithOtherKey, tamper, unsignedToken } from "../tests/support/forge";
 import { writeSeedWithSessions } from "../tests/support/seed-sessions";
 import { makeTempDir } from "../emulator/test/support/tmp";
@@ -48,7 +48,7 @@ function mixOfRequests(sessionTokens: string[], hostileTokens: string[]): Kind[]
   const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
   const kinds: Kind[] = [];
   sessionTokens.forEach((token, i) => {
-    const template = ["test", "profile", "partner-hs256"][i % 3]!;
+    const template = SEEDED_TEMPLATES[i % SEEDED_TEMPLATES.length]!;
     kinds.push({
       name: "token",
       expected: [200, ...CLERK_FAULT_ANSWERS],
@@ -106,7 +106,7 @@ async function main() {
   if (spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "inherit" }).status !== 0) process.exit(1);
 
   const temp = await makeTempDir("rct-soak-");
-  const { seedFile } = await writeSeedWithSessions(temp.dir, settings.sessions);
+  const { seedFile, sessions } = await writeSeedWithSessions(temp.dir, settings.sessions);
   const emulator = await startEmulator({
     port: 0,
     dataDir: temp.dir,
@@ -125,18 +125,14 @@ async function main() {
   });
   const app = await startAppServer(
     appEnvFor(emulator, {
-      CLERK_JWT_TEMPLATES: `test,profile,partner-hs256,${UNKNOWN_TEMPLATE}`,
+      CLERK_JWT_TEMPLATES: [...SEEDED_TEMPLATES, UNKNOWN_TEMPLATE].join(","),
       CLERK_API_TIMEOUT_MS: "2000",
       NODE_OPTIONS: `--import tsx --import ${path.join(REPO_ROOT, "scripts/soak-probe.ts")}`,
     }),
   );
 
   try {
-    const sessionIds = [
-      `sess_seed_alice`,
-      `sess_seed_bob`,
-      ...Array.from({ length: settings.sessions }, (_, i) => `sess_load_${String(i + 1).padStart(5, "0")}`),
-    ];
+    const sessionIds = ["sess_seed_alice", "sess_seed_bob", ...sessions.map((session) => session.sessionId)];
     const sessionTokens = await Promise.all(sessionIds.map((id) => mintSessionToken(emulator, id)));
     const claims = sessionClaims(emulator.frontendApiHost);
     const hostileTokens = [

@@ -1,8 +1,7 @@
 import type { RunningEmulator } from "../../emulator/src/index";
-import { offlineClerkEnv } from "../../scripts/offline-clerk";
+import { offlineClerkEnv, SEEDED_TEMPLATES } from "../../scripts/offline-clerk";
 
-/** Templates the seeded emulator defines, all allowed in the tests. */
-export const SEEDED_TEMPLATES = ["test", "profile", "partner-hs256"];
+export { SEEDED_TEMPLATES };
 
 /** The environment an app needs to talk to this emulator: exactly what `npm run dev` sets. */
 export function appEnvFor(emulator: RunningEmulator, overrides: Record<string, string> = {}): Record<string, string> {
