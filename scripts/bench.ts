@@ -103,7 +103,7 @@ async function load(
   options: { connections: number; duration: number; overallRate?: number; settleMs: number },
 ): Promise<Run> {
   let turn = 0;
-  const callsBefore = clerkCalls.count;
+  const callsSince = clerkCalls.since();
   const latenciesMs: number[] = [];
   const instance = autocannon({
     url,
@@ -138,7 +138,7 @@ async function load(
     answered: result.requests.total,
     failures: result.non2xx + result.errors + result.timeouts,
     latenciesMs,
-    clerkCalls: clerkCalls.count - callsBefore,
+    clerkCalls: callsSince(),
   };
 }
 

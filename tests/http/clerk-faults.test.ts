@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FaultsInput } from "../../emulator/src/faults";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { templateTokenCallCounter } from "../support/clerk-calls";
-import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { appEnvFor, mintSessionToken, revokeSession } from "../support/clerk-env";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 
 /**
@@ -41,8 +41,7 @@ afterAll(async () => {
 /** Injects faults into template-token calls only, and counts those calls from now on. */
 function clerkWill(faults: FaultsInput) {
   emulator.setFaults({ ...faults, pathPattern: TEMPLATE_TOKEN_CALLS });
-  const before = clerkCalls.count;
-  return { calls: () => clerkCalls.count - before };
+  return { calls: clerkCalls.since() };
 }
 
 /** One token request, bypassing token reuse so that every request meets Clerk. */
@@ -106,10 +105,7 @@ describe("the token route when Clerk misbehaves", () => {
   it("does not retry Clerk's 4xx answers", async () => {
     const clerk = clerkWill({});
     const bobToken = await mintSessionToken(emulator, "sess_seed_bob");
-    await fetch(`${emulator.apiUrl}/v1/sessions/sess_seed_bob/revoke`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${emulator.secretKey}` },
-    });
+    await revokeSession(emulator, "sess_seed_bob");
     const response = await fetch(`${app.url}${ROUTE}`, { headers: { Authorization: `Bearer ${bobToken}` } });
     expect(response.status).toBe(401);
     expect(clerk.calls()).toBe(1);

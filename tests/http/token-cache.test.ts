@@ -2,7 +2,7 @@ import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { templateTokenCallCounter } from "../support/clerk-calls";
-import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { appEnvFor, mintSessionToken, revokeSession } from "../support/clerk-env";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { sessionClaims, signWithInstanceKey } from "../support/forge";
 import { writeSeedWithSessions, type SeededSession } from "../support/seed-sessions";
@@ -72,9 +72,9 @@ async function getToken(
 
 /** Runs `work` and tells how many template-token calls the emulator served meanwhile. */
 async function countingClerkCalls<T>(work: () => Promise<T>): Promise<{ result: T; calls: number }> {
-  const before = clerkCalls.count;
+  const callsSince = clerkCalls.since();
   const result = await work();
-  return { result, calls: clerkCalls.count - before };
+  return { result, calls: callsSince() };
 }
 
 describe("token reuse (TOKEN_CACHE=on, the default)", () => {
@@ -158,10 +158,7 @@ describe("token reuse (TOKEN_CACHE=on, the default)", () => {
   it("after Clerk revokes a session, serves its cached token only until a fresh call learns of it (the documented window)", async () => {
     const { token, sessionId } = session(5);
     const cached = await getToken(reuseOn, token);
-    await fetch(`${emulator.apiUrl}/v1/sessions/${sessionId}/revoke`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${emulator.secretKey}` },
-    });
+    await revokeSession(emulator, sessionId);
     // The session token is still valid, so within its lifetime the cached token is still handed out.
     expect(await getToken(reuseOn, token)).toMatchObject({ status: 200, outcome: "hit", jwt: cached.jwt });
     const fresh = await getToken(reuseOn, token, { headers: { "Cache-Control": "no-cache" } });

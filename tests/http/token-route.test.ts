@@ -2,7 +2,7 @@ import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../support/app-server";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
-import { appEnvFor, mintSessionToken, SEEDED_TEMPLATES } from "../support/clerk-env";
+import { appEnvFor, mintSessionToken, SEEDED_TEMPLATES, revokeSession } from "../support/clerk-env";
 import {
   hs256WithPublicKey,
   sessionClaims,
@@ -186,10 +186,7 @@ describe(`GET ${ROUTE} over HTTP`, () => {
 
   it("answers 401 session_not_active once Clerk has revoked the session, though its token is unexpired", async () => {
     const bobToken = await mintSessionToken(emulator, "sess_seed_bob");
-    await fetch(`${emulator.apiUrl}/v1/sessions/sess_seed_bob/revoke`, {
-      method: "POST",
-      headers: { Authorization: `Bearer ${emulator.secretKey}` },
-    });
+    await revokeSession(emulator, "sess_seed_bob");
     // Bob's token from an earlier test may still be reused (see token-cache.test.ts): ask Clerk afresh.
     const response = await get(ROUTE, { ...bearer(bobToken), "Cache-Control": "no-cache" });
     expect(response.status).toBe(401);

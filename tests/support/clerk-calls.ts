@@ -3,7 +3,7 @@ const TEMPLATE_TOKEN_CALL = /^POST \/v1\/sessions\/[^/\s]+\/tokens\/[^/\s]+ /;
 
 /**
  * Counts the template-token calls an emulator serves, from its one line per
- * request: pass `log` to startEmulator and read `count` around what you measure.
+ * request: pass `log` to startEmulator, and call `since()` where counting starts.
  */
 export function templateTokenCallCounter() {
   let count = 0;
@@ -11,8 +11,10 @@ export function templateTokenCallCounter() {
     log(line: string) {
       if (TEMPLATE_TOKEN_CALL.test(line)) count += 1;
     },
-    get count() {
-      return count;
+    /** A function telling how many calls were served between this call and its own. */
+    since() {
+      const start = count;
+      return () => count - start;
     },
   };
 }

@@ -21,3 +21,15 @@ export async function mintSessionToken(
   const { jwt } = (await response.json()) as { jwt: string };
   return jwt;
 }
+
+/** Revokes a session through the emulator's Backend API, as the Clerk Dashboard or an admin would. */
+export async function revokeSession(
+  emulator: Pick<RunningEmulator, "apiUrl" | "secretKey">,
+  sessionId: string,
+): Promise<void> {
+  const response = await fetch(`${emulator.apiUrl}/v1/sessions/${sessionId}/revoke`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${emulator.secretKey}` },
+  });
+  if (!response.ok) throw new Error(`Revoking ${sessionId} failed: HTTP ${response.status}`);
+}
