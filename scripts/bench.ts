@@ -9,22 +9,20 @@
  *
  *   npm run bench -- --sessions 10 --connections 50 --rounds 5 --duration 3 --latency-ms 50
  */
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdir, writeFile } from "node:fs/promises";
 import os from "node:os";
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { gzipSync } from "node:zlib";
 import autocannon from "autocannon";
 import { decodeJwt } from "jose";
 import { reusableForMs, TemplateTokenCache, type Clock } from "../app/token-cache.server";
 import { startEmulator } from "../emulator/src/index";
-import { REPO_ROOT, startAppServer, type AppServer } from "../tests/support/app-server";
+import { startAppServer, type AppServer } from "../tests/support/app-server";
 import { templateTokenCallCounter } from "../tests/support/clerk-calls";
 import { appEnvFor, mintSessionToken } from "../tests/support/clerk-env";
 import { writeSeedWithSessions } from "../tests/support/seed-sessions";
 import { makeTempDir } from "../emulator/test/support/tmp";
+import { buildApp, writeResults } from "./results";
 import { setTimeout as sleep } from "node:timers/promises";
 
 const TOKEN_ROUTE = "/api/get-token-example";
@@ -264,12 +262,7 @@ async function main() {
   const settings = readSettings();
   // Other processes' CPU use skews every number here: the report says how busy the machine was.
   const [loadAverageBefore = 0] = os.loadavg();
-  console.log("Building the app (npm run build)…");
-  const build = spawnSync("npm", ["run", "build", "--silent"], {
-    cwd: REPO_ROOT,
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  if (build.status !== 0) throw new Error("npm run build failed.");
+  buildApp();
 
   const temp = await makeTempDir("rct-bench-");
   const growthTotal = GROWTH_SESSIONS.reduce((sum, count) => sum + count, 0);
@@ -501,9 +494,6 @@ async function main() {
     console.log(`\n${report}\n`);
     for (const { target, pass, measured } of targets) console.log(`${pass ? "PASS" : "FAIL"} ${target}: ${measured}`);
 
-    const resultsDir = path.join(REPO_ROOT, "bench-results");
-    await mkdir(resultsDir, { recursive: true });
-    const file = path.join(resultsDir, `bench-${new Date().toISOString().replaceAll(":", "-")}.json`);
     const machine = {
       cpus: os.cpus().length,
       cpuModel: os.cpus()[0]?.model,
@@ -526,8 +516,7 @@ async function main() {
       page,
       targets,
     };
-    await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
-    console.log(`\nWrote ${path.relative(REPO_ROOT, file)}`);
+    await writeResults("bench", results);
     process.exitCode = targets.every((t) => t.pass) ? 0 : 1;
   } finally {
     await Promise.all(servers.map((server) => server.stop()));

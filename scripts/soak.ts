@@ -7,8 +7,6 @@
  *
  *   npm run soak -- --duration 60 --connections 20 --sessions 200
  */
-import { spawnSync } from "node:child_process";
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
@@ -18,6 +16,7 @@ import { appEnvFor, mintSessionToken, SEEDED_TEMPLATES } from "../tests/support/
 import { sessionClaims, signWithOtherKey, tamper, unsignedToken } from "../tests/support/forge";
 import { writeSeedWithSessions } from "../tests/support/seed-sessions";
 import { makeTempDir } from "../emulator/test/support/tmp";
+import { buildApp, writeResults } from "./results";
 
 const ROUTE = "/api/get-token-example";
 const MAX_RSS_GROWTH_BYTES = 50 * 1024 * 1024;
@@ -102,8 +101,7 @@ function probeSamples(output: string): ProbeSample[] {
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
 async function main() {
-  console.log("Building the app…");
-  if (spawnSync("npm", ["run", "build"], { cwd: REPO_ROOT, stdio: "inherit" }).status !== 0) process.exit(1);
+  buildApp();
 
   const temp = await makeTempDir("rct-soak-");
   const { seedFile, sessions } = await writeSeedWithSessions(temp.dir, settings.sessions);
@@ -214,11 +212,7 @@ async function main() {
     if (unexpected.length) console.log("Unexpected answers (first 10):", figures.unexpectedExamples);
     for (const [name, passed] of checks) console.log(`${passed ? "PASS" : "FAIL"}  ${name}`);
 
-    const outputDir = path.join(REPO_ROOT, "bench-results");
-    await mkdir(outputDir, { recursive: true });
-    const file = path.join(outputDir, `soak-${new Date().toISOString().replaceAll(":", "-")}.json`);
-    await writeFile(file, JSON.stringify({ ...figures, checks: Object.fromEntries(checks) }, null, 2));
-    console.log(`Written to ${path.relative(REPO_ROOT, file)}`);
+    await writeResults("soak", { ...figures, checks: Object.fromEntries(checks) });
     process.exitCode = checks.every(([, passed]) => passed) ? 0 : 1;
   } finally {
     await app.stop();
