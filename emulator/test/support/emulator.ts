@@ -33,7 +33,7 @@ type ResponseBody = any;
 
 /** A Backend API call with the emulator's secret key unless the caller passes its own headers. */
 export async function callBackendApi(
-  emulator: RunningEmulator,
+  emulator: Pick<RunningEmulator, "apiUrl" | "secretKey">,
   method: string,
   path: string,
   options: { body?: unknown; rawBody?: string; headers?: Record<string, string> } = {},
