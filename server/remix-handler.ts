@@ -1,7 +1,7 @@
-import { createRemixHeaders, sendRemixResponse } from "@remix-run/express/dist/server.js";
 import {
   createReadableStreamFromReadable,
   createRequestHandler,
+  writeReadableStreamToWritable,
   type AppLoadContext,
   type ServerBuild,
 } from "@remix-run/node";
@@ -14,17 +14,20 @@ export interface RemixHandlerOptions {
 }
 
 /**
- * Remix behind Express, as `@remix-run/express` does it (its own header and
- * response conversion), with one difference: the request's AbortSignal is
- * aborted once the response is over, sent or abandoned, where the adapter
- * aborts only abandoned ones.
+ * Remix behind Express, like `@remix-run/express` (which does not export its
+ * conversions, hence these few lines), with two differences:
  *
- * Why: Node's fetch registers every `Request` made with a signal in a
- * FinalizationRegistry, and Remix and @clerk/remix clone each request about
- * five times. Left alone, those entries are cleaned up in one go after each
- * major GC, thousands at once under load, stalling every connection for
- * 100–250 ms (nodejs/node#49344). Aborting unregisters them as each request
- * ends. Nothing in the app uses a request's signal after its response.
+ * - The request's AbortSignal is aborted once the response is over, sent or
+ *   abandoned, where the adapter aborts only abandoned ones. Why: Node's fetch
+ *   registers every `Request` made with a signal in a FinalizationRegistry,
+ *   and Remix and @clerk/remix clone each request about five times. Left
+ *   alone, those entries are cleaned up in one go after each major GC,
+ *   thousands at once under load, stalling every connection for 100–250 ms
+ *   (nodejs/node#49344). Aborting unregisters them as each request ends.
+ *   Nothing in the app uses a request's signal after its response.
+ * - A JSON body is sent in one write with its length instead of streamed in
+ *   chunks: nobody reads half a JSON document, and the token route answers
+ *   nothing else.
  */
 // One reason for every request: making a fresh DOMException per request costs a stack trace.
 const RESPONSE_OVER = new DOMException("The response is over.", "AbortError");
@@ -36,7 +39,7 @@ export function remixHandler({ build, mode, getLoadContext }: RemixHandlerOption
     res.once("close", () => controller.abort(RESPONSE_OVER));
     try {
       const response = await handleRequest(fetchRequestOf(req, controller.signal), getLoadContext(req, res));
-      await sendRemixResponse(res, response);
+      await send(res, response);
     } catch (error) {
       next(error);
     }
@@ -46,14 +49,32 @@ export function remixHandler({ build, mode, getLoadContext }: RemixHandlerOption
 function fetchRequestOf(req: ExpressRequest, signal: AbortSignal): Request {
   // originalUrl is appended, not resolved: a path like //elsewhere/ must stay a path.
   const url = new URL(`${req.protocol}://${req.get("host")}${req.originalUrl}`);
-  const init: RequestInit & { duplex?: "half" } = {
-    method: req.method,
-    headers: createRemixHeaders(req.headers),
-    signal,
-  };
+  const headers = new Headers();
+  // As Node parsed them: repeated headers joined, or dropped where only one may be.
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    for (const each of Array.isArray(value) ? value : [value]) headers.append(name, each);
+  }
+  const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal };
   if (req.method !== "GET" && req.method !== "HEAD") {
     init.body = createReadableStreamFromReadable(req);
     init.duplex = "half";
   }
   return new Request(url, init);
+}
+
+const JSON_CONTENT_TYPE = /^application\/json\b/i;
+
+async function send(res: ExpressResponse, response: Response): Promise<void> {
+  res.statusCode = response.status;
+  res.statusMessage = response.statusText;
+  // Fetch's Headers lists each Set-Cookie on its own, so none is merged away.
+  for (const [name, value] of response.headers) res.appendHeader(name, value);
+  if (response.body === null) {
+    res.end();
+  } else if (JSON_CONTENT_TYPE.test(response.headers.get("Content-Type") ?? "")) {
+    res.end(Buffer.from(await response.arrayBuffer()));
+  } else {
+    await writeReadableStreamToWritable(response.body, res);
+  }
 }

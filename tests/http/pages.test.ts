@@ -51,7 +51,7 @@ describe("pages", () => {
     expect(response.headers.get("x-powered-by")).toBeNull();
   });
 
-  it("are compressed, while the token API's answers never pass through compression", async () => {
+  it("are compressed, while the token API's answers are sent whole and never pass through compression", async () => {
     const acceptGzip = { "Accept-Encoding": "gzip" };
     const page = await fetch(`${app.url}/`, { headers: acceptGzip });
     expect(page.headers.get("content-encoding")).toBe("gzip");
@@ -65,6 +65,9 @@ describe("pages", () => {
       expect(answer.status).toBe(200);
       expect(answer.headers.get("content-encoding")).toBeNull();
       expect(answer.headers.get("vary") ?? "").not.toMatch(/accept-encoding/i);
+      // In one write with its length, not streamed in chunks.
+      const body = await answer.arrayBuffer();
+      expect(Number(answer.headers.get("content-length"))).toBe(body.byteLength);
     }
   });
 });

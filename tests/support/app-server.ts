@@ -63,6 +63,8 @@ export async function waitUntilServed(
 
 export interface AppServer {
   url: string;
+  /** The `npm start` process; the server itself is one of its descendants. */
+  pid: number;
   /** Everything the server printed so far, stdout and stderr. */
   output(): string;
   stop(): Promise<void>;
@@ -84,7 +86,7 @@ export async function startAppServer(env: Record<string, string>): Promise<AppSe
     await stop();
     throw error;
   }
-  return { url, output: server.output, stop };
+  return { url, pid: server.child.pid!, output: server.output, stop };
 }
 
 /** Runs `npm start` and resolves with its exit code and output once it exits by itself. */
