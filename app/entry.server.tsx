@@ -32,7 +32,7 @@ export default function handleRequest(
     const respond = () => {
       shellRendered = true;
       const body = new PassThrough();
-      responseHeaders.set("Content-Type", "text/html");
+      responseHeaders.set("Content-Type", "text/html; charset=utf-8");
       resolve(
         new Response(createReadableStreamFromReadable(body), { headers: responseHeaders, status: responseStatusCode }),
       );

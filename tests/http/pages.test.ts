@@ -28,6 +28,7 @@ describe("pages", () => {
   it("carry a Content-Security-Policy whose nonce is fresh per request and on every script", async () => {
     const first = await fetch(`${app.url}/`);
     const second = await fetch(`${app.url}/`);
+    expect(first.headers.get("content-type")).toBe("text/html; charset=utf-8");
     const nonce = nonceOf(first);
     expect(nonce).toMatch(/^[A-Za-z0-9+/=]{20,}$/);
     expect(nonceOf(second)).not.toBe(nonce);
@@ -63,6 +64,7 @@ describe("pages", () => {
         headers: { ...acceptGzip, Authorization: `Bearer ${sessionToken}` },
       });
       expect(answer.status).toBe(200);
+      expect(answer.headers.get("content-type")).toMatch(/^application\/json\b/);
       expect(answer.headers.get("content-encoding")).toBeNull();
       expect(answer.headers.get("vary") ?? "").not.toMatch(/accept-encoding/i);
       // In one write with its length, not streamed in chunks.
