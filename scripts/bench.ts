@@ -66,9 +66,13 @@ function readSettings(): Settings {
   return settings;
 }
 
+/** The value at `share` (0…1) of the way through the sorted values, interpolated between neighbours. */
 function percentile(values: number[], share: number): number {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(share * sorted.length))] ?? NaN;
+  const position = (sorted.length - 1) * share;
+  const below = sorted[Math.floor(position)] ?? NaN;
+  const above = sorted[Math.ceil(position)] ?? NaN;
+  return below + (above - below) * (position - Math.floor(position));
 }
 
 async function mapWithConcurrency<T, R>(items: T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
@@ -89,19 +93,27 @@ const CLOCK_TICKS_PER_SECOND = Number(spawnSync("getconf", ["CLK_TCK"], { encodi
  * root of the app server's tree, and the server itself does all the work.
  */
 async function processTreeCpuMs(pid: number): Promise<number | undefined> {
+  let ms: number;
+  let threads: string[];
   try {
     const stat = await readFile(`/proc/${pid}/stat`, "utf8");
     // Fields after the parenthesised command name: utime and stime are the 12th and 13th.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    let ms = ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND) * 1000;
-    for (const thread of await readdir(`/proc/${pid}/task`)) {
-      const children = (await readFile(`/proc/${pid}/task/${thread}/children`, "utf8")).split(" ").filter(Boolean);
-      for (const child of children) ms += (await processTreeCpuMs(Number(child))) ?? 0;
-    }
-    return ms;
+    ms = ((Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS_PER_SECOND) * 1000;
+    threads = await readdir(`/proc/${pid}/task`);
   } catch {
     return undefined;
   }
+  for (const thread of threads) {
+    // A thread that ended meanwhile has no children left to count.
+    const children = await readFile(`/proc/${pid}/task/${thread}/children`, "utf8").catch(() => "");
+    for (const child of children.split(" ").filter(Boolean)) {
+      const childMs = await processTreeCpuMs(Number(child));
+      if (childMs === undefined) return undefined;
+      ms += childMs;
+    }
+  }
+  return ms;
 }
 
 /** One autocannon run: what it sent and got back, and the Clerk calls it caused. */
@@ -157,9 +169,10 @@ async function load(
     if (statusCode >= 200 && statusCode < 300) latenciesMs.push(responseTimeMs);
   });
   const result = await instance;
-  const cpuAfter = options.serverPid === undefined ? undefined : await processTreeCpuMs(options.serverPid);
-  // Clerk calls still under way when the load stopped are logged when they end.
+  // Clerk calls still under way when the load stopped are logged when they end,
+  // and the server's CPU for them counts towards this run.
   await sleep(options.settleMs);
+  const cpuAfter = options.serverPid === undefined ? undefined : await processTreeCpuMs(options.serverPid);
   return {
     seconds: result.duration,
     sent: result.requests.sent,
@@ -480,7 +493,10 @@ async function main() {
           "server CPU ms / request",
         ],
         [
-          scenarioRow(`reference: \`GET ${REFERENCE_ROUTE}\` (no authentication)`, reference),
+          scenarioRow(
+            `reference: \`GET ${REFERENCE_ROUTE}\` (no authentication; also passes compression and a static-file lookup, which /api skips)`,
+            reference,
+          ),
           scenarioRow(`floor: \`GET ${FLOOR_ROUTE}\` (authentication only)`, floor),
           scenarioRow("token route, reuse on", on),
           scenarioRow("token route, `TOKEN_CACHE=off` (documented pattern)", off),
@@ -489,7 +505,7 @@ async function main() {
       "",
       `Throughput ratios, each round's pair run back to back: reuse on ÷ off **${spread(ratios.onOverOffThroughput)}**, reuse on ÷ floor **${spread(ratios.onOverFloorThroughput)}**. Reuse-on p99 ÷ reuse-off p50: **${fixed(ratios.onP99OverOffP50, 2)}**.`,
       "",
-      "Server CPU counts every thread of the app server's process (Linux only); the load generator and the emulator run in this process, on the same cores.",
+      "Server CPU counts every thread of the app server's process tree (`npm start` and the server it runs; Linux only) per answered request; the load generator and the emulator run in the bench's own process, on the same cores.",
       "",
       `### Clerk calls as sessions grow: reuse on, ${settings["growth-rate"]} requests/s for ${settings["growth-duration"]} s each`,
       "",

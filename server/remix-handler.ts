@@ -15,7 +15,7 @@ export interface RemixHandlerOptions {
 
 /**
  * Remix behind Express, like `@remix-run/express` (which does not export its
- * conversions, hence these few lines), with two differences:
+ * conversions, hence these few lines), with these differences:
  *
  * - The request's AbortSignal is aborted once the response is over, sent or
  *   abandoned, where the adapter aborts only abandoned ones. Why: Node's fetch
@@ -28,6 +28,10 @@ export interface RemixHandlerOptions {
  * - A JSON body is sent in one write with its length instead of streamed in
  *   chunks: nobody reads half a JSON document, and the token route answers
  *   nothing else.
+ * - Content-Type goes out as the route set it: the adapter, through Express,
+ *   added `; charset=utf-8` to text and JSON types (JSON is UTF-8 by
+ *   definition, RFC 8259; pages name their charset in entry.server.tsx).
+ * - No early header flush for `text/event-stream`: no route streams events.
  */
 // One reason for every request: making a fresh DOMException per request costs a stack trace.
 const RESPONSE_OVER = new DOMException("The response is over.", "AbortError");
@@ -63,7 +67,7 @@ function fetchRequestOf(req: ExpressRequest, signal: AbortSignal): Request {
   return new Request(url, init);
 }
 
-const JSON_CONTENT_TYPE = /^application\/json\b/i;
+const JSON_CONTENT_TYPE = /^application\/json\s*(;|$)/i;
 
 async function send(res: ExpressResponse, response: Response): Promise<void> {
   res.statusCode = response.status;
