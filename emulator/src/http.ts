@@ -37,3 +37,7 @@ export function formError(code: string, paramName: string, message: string, long
 export function missingParam(paramName: string): Response {
   return formError("form_param_missing", paramName, "is missing", `${paramName} must be included.`);
 }
+
+export function invalidParam(paramName: string, longMessage: string): Response {
+  return formError("form_param_value_invalid", paramName, "is invalid", longMessage);
+}

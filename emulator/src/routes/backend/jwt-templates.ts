@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { EmulatorContext } from "../../context";
-import { formError, jsonResponse, notFoundResponse } from "../../http";
+import { formError, invalidParam, jsonResponse, notFoundResponse } from "../../http";
 import { jwtTemplateResource } from "../../resources";
 import {
   DuplicateTemplateNameError,
@@ -62,19 +62,14 @@ async function customSigningFrom(params: TemplateParams): Promise<Parsed<CustomS
     const longMessage = "signing_algorithm and signing_key must be included when custom_signing_key is true.";
     return {
       ok: false,
-      response: formError(
-        "form_param_value_invalid",
-        algorithm ? "signing_key" : "signing_algorithm",
-        "is invalid",
-        longMessage,
-      ),
+      response: invalidParam(algorithm ? "signing_key" : "signing_algorithm", longMessage),
     };
   }
   try {
     await importCustomSigningKey({ algorithm, key });
   } catch (error) {
     const longMessage = `signing_key cannot sign ${algorithm}: ${(error as Error).message}`;
-    return { ok: false, response: formError("form_param_value_invalid", "signing_key", "is invalid", longMessage) };
+    return { ok: false, response: invalidParam("signing_key", longMessage) };
   }
   return { ok: true, data: { algorithm, key } };
 }
@@ -89,8 +84,7 @@ async function parseTemplateBody(request: Request): Promise<Parsed<TemplateField
   try {
     assertValidClaims(params.claims);
   } catch (error) {
-    if (error instanceof TemplateSyntaxError)
-      return { ok: false, response: formError("form_param_value_invalid", "claims", "is invalid", error.message) };
+    if (error instanceof TemplateSyntaxError) return { ok: false, response: invalidParam("claims", error.message) };
     throw error;
   }
   const customSigning = await customSigningFrom(params);

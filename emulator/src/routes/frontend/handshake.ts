@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import type { EmulatorContext } from "../../context";
-import { formError, missingParam } from "../../http";
+import { formError, invalidParam, missingParam } from "../../http";
 import type { ClientRecord } from "../../store";
 import { signWithInstanceKey } from "../../tokens/signing";
 import {
@@ -56,7 +56,7 @@ export function handshakeRoutes(context: EmulatorContext): Hono {
     const proxyUrl = c.req.header("Clerk-Proxy-Url");
     if (proxyUrl && URL.canParse(proxyUrl) && new URL(proxyUrl).origin !== new URL(redirectUrl).origin) {
       const longMessage = "redirect_url must be on the app's origin.";
-      return formError("form_param_value_invalid", "redirect_url", "is invalid", longMessage);
+      return invalidParam("redirect_url", longMessage);
     }
 
     const directives = await handshakeDirectives(context, currentClient(c, store));

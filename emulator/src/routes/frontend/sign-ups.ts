@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { z } from "zod";
 import type { EmulatorContext } from "../../context";
-import { formError, missingParam } from "../../http";
+import { formError, invalidParam, missingParam } from "../../http";
 import { hashPassword } from "../../passwords";
 import { emailCodeVerification, type ClientRecord, type SignUpFields, type SignUpRecord } from "../../store";
 import type { Parsed } from "../../validation";
@@ -31,7 +31,7 @@ function identifierExists(): Response {
 }
 
 function emailCodeOnly(): Response {
-  return formError("form_param_value_invalid", "strategy", "is invalid", "Only the email_code strategy is emulated.");
+  return invalidParam("strategy", "Only the email_code strategy is emulated.");
 }
 
 export function signUpRoutes(context: EmulatorContext): Hono {
