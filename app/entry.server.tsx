@@ -10,7 +10,7 @@ const ABORT_DELAY = 5_000;
 
 declare module "@remix-run/node" {
   interface AppLoadContext {
-    /** Set by server/security-headers.ts for every request. */
+    /** Set by server/security-headers.ts for every page request. */
     cspNonce?: string;
   }
 }

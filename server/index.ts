@@ -39,12 +39,18 @@ const mode = process.env.NODE_ENV === "development" ? "development" : "productio
 // remix.config.js names the server build for each mode.
 const build = (await import(pathToFileURL(path.resolve(remixConfig.serverBuildPath!)).href)) as ServerBuild;
 
+const API_PATH = "/api";
 const app = express();
 app.disable("x-powered-by");
 app.use(requestLog);
-app.use(securityHeaders({ clerkOrigins: config.clerkProxy ? [] : [`https://${config.frontendApiHost}`] }));
+app.use(
+  securityHeaders({
+    clerkOrigins: config.clerkProxy ? [] : [`https://${config.frontendApiHost}`],
+    apiPrefix: `${API_PATH}/`,
+  }),
+);
 app.use(singleAuthorizationHeader);
-app.use("/api", readOnlyApi);
+app.use(API_PATH, readOnlyApi);
 if (config.clerkProxy) {
   // Mounted before compression so that the Frontend API's answers pass through untouched.
   app.use(config.clerkProxy.path, clerkProxy({ ...config.clerkProxy, secretKey: config.secretKey }));
@@ -52,11 +58,11 @@ if (config.clerkProxy) {
 const remix = remixHandler({
   build,
   mode,
-  getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string }),
+  getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string | undefined }),
 });
 // API answers skip the file lookups and compression below: no file lives under
 // /api, and compressing tokens next to request data would invite BREACH.
-app.all("/api/*", remix);
+app.all(`${API_PATH}/*`, remix);
 app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));

@@ -25,9 +25,9 @@ export interface RemixHandlerOptions {
  *   thousands at once under load, stalling every connection for 100–250 ms
  *   (nodejs/node#49344). Aborting unregisters them as each request ends.
  *   Nothing in the app uses a request's signal after its response.
- * - A JSON body is sent in one write with its length instead of streamed in
- *   chunks: nobody reads half a JSON document, and the token route answers
- *   nothing else.
+ * - A JSON body is sent whole with its length, in one write with the headers,
+ *   instead of streamed in chunks: nobody reads half a JSON document, and the
+ *   token route answers nothing else.
  * - Content-Type goes out as the route set it: the adapter, through Express,
  *   added `; charset=utf-8` to text and JSON types (JSON is UTF-8 by
  *   definition, RFC 8259; pages name their charset in entry.server.tsx).
@@ -77,7 +77,8 @@ async function send(res: ExpressResponse, response: Response): Promise<void> {
   if (response.body === null) {
     res.end();
   } else if (JSON_CONTENT_TYPE.test(response.headers.get("Content-Type") ?? "")) {
-    res.end(Buffer.from(await response.arrayBuffer()));
+    // As text, Node sends it in the same write as the headers.
+    res.end(await response.text());
   } else {
     await writeReadableStreamToWritable(response.body, res);
   }

@@ -39,6 +39,7 @@ function expectTokenApiHeaders(response: Response) {
   expect(response.headers.get("content-type")).toMatch(/^application\/json/);
   expect(response.headers.get("cache-control")).toBe("no-store");
   expect(response.headers.get("x-content-type-options")).toBe("nosniff");
+  expect(response.headers.get("content-security-policy")).toBe("default-src 'none'; frame-ancestors 'none'");
   expect(response.headers.get("access-control-allow-origin")).toBeNull();
 }
 
