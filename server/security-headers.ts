@@ -44,7 +44,8 @@ function pagePolicy(nonce: string, clerkOrigins: string[]): string {
 export function securityHeaders({ clerkOrigins, apiPrefix }: SecurityHeadersOptions): RequestHandler {
   return (req, res, next) => {
     res.setHeaders(COMMON_HEADERS);
-    if (req.path.startsWith(apiPrefix)) {
+    // Case-insensitive, as Express and Remix route it.
+    if (req.path.toLowerCase().startsWith(apiPrefix)) {
       res.setHeader("Content-Security-Policy", API_POLICY);
     } else {
       const nonce = randomBytes(16).toString("base64");

@@ -59,6 +59,12 @@ describe(`GET ${ROUTE} over HTTP`, () => {
     expect(await response.json()).toEqual({ message: "Unauthorized" });
   });
 
+  it("is routed without regard to case, as an API answer with the API's headers", async () => {
+    const response = await get(ROUTE.toUpperCase());
+    expect(response.status).toBe(401);
+    expectTokenApiHeaders(response);
+  });
+
   it("hands a Bearer session token's user their `test` template token, signed by the instance key", async () => {
     const response = await get(ROUTE, bearer(aliceToken));
     expect(response.status).toBe(200);
