@@ -52,7 +52,8 @@ export function remixHandler({ build, mode, getLoadContext }: RemixHandlerOption
 
 function fetchRequestOf(req: ExpressRequest, signal: AbortSignal): Request {
   // originalUrl is appended, not resolved: a path like //elsewhere/ must stay a path.
-  const url = new URL(`${req.protocol}://${req.get("host")}${req.originalUrl}`);
+  // Request parses the URL itself.
+  const url = `${req.protocol}://${req.get("host")}${req.originalUrl}`;
   const headers = new Headers();
   // As Node parsed them: repeated headers joined, or dropped where only one may be.
   for (const [name, value] of Object.entries(req.headers)) {
