@@ -19,10 +19,9 @@ const COMMON_HEADERS = new Map([
 // policy that allows nothing, and no nonce to make.
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
-function pagePolicy(nonce: string, clerkOrigins: string[]): string {
-  return [
-    "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}' 'strict-dynamic'`,
+/** The pages' policy for a nonce; all but the nonce is put together once. */
+function pagePolicyFor(clerkOrigins: string[]): (nonce: string) => string {
+  const afterScripts = [
     // Clerk's components style themselves with inline <style> elements.
     "style-src 'self' 'unsafe-inline'",
     `connect-src 'self' ${clerkOrigins.join(" ")}`,
@@ -34,6 +33,7 @@ function pagePolicy(nonce: string, clerkOrigins: string[]): string {
     "form-action 'self'",
     "object-src 'none'",
   ].join("; ");
+  return (nonce) => `default-src 'self'; script-src 'self' 'nonce-${nonce}' 'strict-dynamic'; ${afterScripts}`;
 }
 
 /**
@@ -42,6 +42,7 @@ function pagePolicy(nonce: string, clerkOrigins: string[]): string {
  * nonced Remix scripts load clerk-js and its chunks, wherever they come from.
  */
 export function securityHeaders({ clerkOrigins, apiPrefix }: SecurityHeadersOptions): RequestHandler {
+  const pagePolicy = pagePolicyFor(clerkOrigins);
   return (req, res, next) => {
     res.setHeaders(COMMON_HEADERS);
     // Case-insensitive, as Express and Remix route it.
@@ -50,7 +51,7 @@ export function securityHeaders({ clerkOrigins, apiPrefix }: SecurityHeadersOpti
     } else {
       const nonce = randomBytes(16).toString("base64");
       res.locals.cspNonce = nonce;
-      res.setHeader("Content-Security-Policy", pagePolicy(nonce, clerkOrigins));
+      res.setHeader("Content-Security-Policy", pagePolicy(nonce));
     }
     next();
   };
