@@ -50,16 +50,19 @@ export function assertValidConfig() {
   }
 }
 
-/** The seeded users' sign-in details, read from the emulator's seed file. */
+/** The emulator's default seed: the users the banner names and the templates the app allows. */
+const seed = JSON.parse(readFileSync(DEFAULT_SEED_FILE, "utf8")) as {
+  users: Array<{ email_address: string; password: string }>;
+  jwt_templates: Array<{ name: string }>;
+};
+
+/** The seeded users' sign-in details. */
 function demoUsers(): string {
-  const seed = JSON.parse(readFileSync(DEFAULT_SEED_FILE, "utf8")) as {
-    users: Array<{ email_address: string; password: string }>;
-  };
   return seed.users.map((user) => `${user.email_address} / ${user.password}`).join(", ");
 }
 
 /** The JWT templates the emulator's seed defines: the ones the offline app allows by default. */
-export const SEEDED_TEMPLATES = ["test", "profile", "partner-hs256"];
+export const SEEDED_TEMPLATES = seed.jwt_templates.map((template) => template.name);
 
 /** Where the app forwards clerk-js's Frontend API calls, same-origin, like Clerk's production proxy. */
 const PROXY_PATH = "/__clerk";
