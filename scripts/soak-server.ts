@@ -18,6 +18,8 @@ export interface SoakServer {
   url: string;
   /** The server process itself: every probe sample must carry it. */
   pid: number;
+  /** How it was started: `npm start`'s command with the soak's flags. */
+  command: string;
   /** Every sample the probe has written so far. */
   samples(): ProbeSample[];
   output(): string;
@@ -63,7 +65,8 @@ function parseSamples(output: string): ProbeSample[] {
 export async function startSoakServer(env: Record<string, string>, tempDir: string): Promise<SoakServer> {
   const probe = pathToFileURL(await bundleProbe(tempDir)).href;
   const port = await freePort();
-  const child = spawn(process.execPath, ["--expose-gc", "--import", probe, ...startScriptArgs()], {
+  const args = ["--expose-gc", "--import", probe, ...startScriptArgs()];
+  const child = spawn(process.execPath, args, {
     cwd: REPO_ROOT,
     env: {
       PATH: process.env.PATH ?? "",
@@ -92,5 +95,6 @@ export async function startSoakServer(env: Record<string, string>, tempDir: stri
     await stop();
     throw error;
   }
-  return { url, pid: child.pid!, samples: () => parseSamples(output), output: () => output, stop };
+  const command = ["node", ...args].join(" ");
+  return { url, pid: child.pid!, command, samples: () => parseSamples(output), output: () => output, stop };
 }

@@ -154,6 +154,7 @@ async function main() {
     console.log(
       `Soaking ${app.url} for ${settings.durationSeconds} s: ${kinds.length} request kinds, ${settings.connections} connections…`,
     );
+    console.log(`Server: pid ${app.pid}, ${app.command}`);
     const loadStartMs = Date.now();
     const result = await autocannon({
       url: app.url,
@@ -180,6 +181,7 @@ async function main() {
     const figures = {
       date: new Date(load.startMs).toISOString(),
       machine: machine(),
+      server: { pid: app.pid, command: app.command },
       settings,
       requests: result.requests.total,
       requestsPerSecond: result.requests.average,
