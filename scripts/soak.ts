@@ -89,7 +89,7 @@ function mixOfRequests(sessionTokens: string[], hostileTokens: string[]): Kind[]
   return kinds;
 }
 
-/** Where the figures were taken: the machine is shared, so its load average says how busy it was. */
+/** Where the figures were taken: the machine is shared, so its load average as the load ends says how busy it was. */
 function machine() {
   const cpus = os.cpus();
   return { cpus: cpus.length, model: cpus[0]?.model, node: process.version, loadAverage: os.loadavg() };
