@@ -19,11 +19,11 @@ import autocannon from "autocannon";
 import { decodeJwt } from "jose";
 import { reusableForMs, TemplateTokenCache, type Clock } from "../app/token-cache.server";
 import { startEmulator } from "../emulator/src/index";
-import { startAppServer, type AppServer } from "../tests/support/app-server";
-import { templateTokenCallCounter } from "../tests/support/clerk-calls";
-import { appEnvFor, mintSessionToken } from "../tests/support/clerk-env";
-import { writeSeedWithSessions } from "../tests/support/seed-sessions";
-import { makeTempDir } from "../emulator/test/support/tmp";
+import { startAppServer, type AppServer } from "../support/app-server";
+import { templateTokenCallCounter } from "../support/clerk-calls";
+import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { writeSeedWithSessions } from "../support/seed-sessions";
+import { makeTempDir } from "../support/temp-dir";
 import { buildApp, writeResults } from "./results";
 import { setTimeout as sleep } from "node:timers/promises";
 

@@ -7,7 +7,7 @@ import { readSeedFile, storeFromSeed } from "../src/seed";
 import { EmulatorStore } from "../src/store";
 import { DuplicateTemplateNameError } from "../src/store/jwt-templates";
 import { templateRecord, userRecord } from "./support/fixtures";
-import { makeTempDir } from "./support/tmp";
+import { makeTempDir } from "../../support/temp-dir";
 
 const seededStore = async () => storeFromSeed(await readSeedFile(DEFAULT_SEED_FILE));
 
