@@ -11,11 +11,11 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { startEmulator } from "../emulator/src/index";
-import { REPO_ROOT, startAppServer } from "../tests/support/app-server";
-import { appEnvFor, mintSessionToken, SEEDED_TEMPLATES } from "../tests/support/clerk-env";
-import { sessionClaims, signWithOtherKey, tamper, unsignedToken } from "../tests/support/forge";
-import { writeSeedWithSessions } from "../tests/support/seed-sessions";
-import { makeTempDir } from "../emulator/test/support/tmp";
+import { REPO_ROOT, startAppServer } from "../support/app-server";
+import { appEnvFor, mintSessionToken, SEEDED_TEMPLATES } from "../support/clerk-env";
+import { sessionClaims, signWithOtherKey, tamper, unsignedToken } from "../support/forge";
+import { writeSeedWithSessions } from "../support/seed-sessions";
+import { makeTempDir } from "../support/temp-dir";
 import { buildApp, writeResults } from "./results";
 
 const ROUTE = "/api/get-token-example";
