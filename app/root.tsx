@@ -5,6 +5,7 @@ import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } 
 import { config } from "~/config.server";
 import { useNonce } from "~/nonce";
 import styles from "~/styles.css";
+import { clerkAppearance, themeCssVariables } from "~/theme";
 
 export const meta: MetaFunction = () => [{ title: "Clerk JWT template tokens in Remix" }];
 
@@ -20,7 +21,7 @@ function App() {
   const { usesOfflineEmulator } = useLoaderData<typeof loader>();
   const nonce = useNonce();
   return (
-    <html lang="en">
+    <html lang="en" style={themeCssVariables}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -51,4 +52,4 @@ function App() {
   );
 }
 
-export default ClerkApp(App);
+export default ClerkApp(App, { appearance: clerkAppearance });

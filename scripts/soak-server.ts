@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { freePort, REPO_ROOT, waitUntilServed } from "../tests/support/app-server";
+import { freePort, REPO_ROOT, waitUntilServed } from "../support/app-server";
 import type { ProbeSample } from "./soak-memory";
 
 const PROBE_MARK = "SOAK_PROBE ";
