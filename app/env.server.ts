@@ -13,10 +13,20 @@ const OFFLINE_HINT =
   "Or leave both CLERK_SECRET_KEY and CLERK_PUBLISHABLE_KEY unset and run `npm run dev` to use the offline Clerk emulator.";
 
 /** Clerk's template names are short identifiers; anything else never reaches Clerk. */
-const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+export const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const templateName = z.string().trim().regex(TEMPLATE_NAME_PATTERN, "must be 1-64 letters, digits, '-' or '_'");
 
+/** `CLERK_JWT_TEMPLATES=*`: every template the instance has, read from the Backend API. */
+export const EVERY_INSTANCE_TEMPLATE = "*";
+const templateListEntry = z
+  .string()
+  .regex(
+    /^(?:\*|[A-Za-z0-9][A-Za-z0-9_-]{0,63})$/,
+    "must be template names (1-64 letters, digits, '-' or '_') separated by commas, or * alone",
+  );
+
+const REFRESH_MESSAGE = "must be a whole number of seconds from 1 to 3600";
 const MAX_ENTRIES_MESSAGE = "must be a whole number of tokens from 1 to 1000000";
 
 function decodePublishableKeyHost(key: string): string | undefined {
@@ -53,7 +63,24 @@ const envSchema = z.object({
         .map((name) => name.trim())
         .filter(Boolean),
     )
-    .pipe(z.array(templateName).max(50)),
+    .pipe(
+      z
+        .array(templateListEntry)
+        .max(50)
+        .refine(
+          (list) => !list.includes(EVERY_INSTANCE_TEMPLATE) || list.length === 1,
+          "is either * (every template the instance has) or a list of names, not both",
+        ),
+    ),
+  TEMPLATE_LIST_REFRESH_SECONDS: z.coerce
+    .number({ error: REFRESH_MESSAGE })
+    .int(REFRESH_MESSAGE)
+    .min(1, REFRESH_MESSAGE)
+    .max(3600, REFRESH_MESSAGE)
+    .default(60),
+  TEMPLATE_EDITING: z
+    .enum(["on", "off"], { error: "must be on (create and edit JWT templates in /templates) or off" })
+    .optional(),
   CLERK_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   CLERK_PROXY_URL: z
     .string()
@@ -85,6 +112,20 @@ export class ConfigError extends Error {
   }
 }
 
+/**
+ * Editing templates is on by default with the emulator, on request with a development
+ * instance, and refused with a production instance's key, where a slip would break live tokens.
+ */
+function templateEditingOf(setting: "on" | "off" | undefined, secretKey: string, offline: boolean): boolean {
+  if (setting === "on" && secretKey.startsWith("sk_live_")) {
+    throw new ConfigError([
+      "TEMPLATE_EDITING=on is refused with a production key (sk_live_): editing would change live tokens. " +
+        "Use a development instance's sk_test_ key, or unset TEMPLATE_EDITING.",
+    ]);
+  }
+  return setting === undefined ? offline : setting === "on";
+}
+
 export type AppConfig = ReturnType<typeof loadConfig>;
 
 export function loadConfig(env: Record<string, string | undefined>) {
@@ -97,6 +138,7 @@ export function loadConfig(env: Record<string, string | undefined>) {
   const apiUrl = new URL(vars.CLERK_API_URL);
   // A Backend API on this machine can only be the offline emulator, which serves the Frontend API too.
   const usesOfflineEmulator = ["127.0.0.1", "localhost", "[::1]"].includes(apiUrl.hostname);
+  const everyInstanceTemplate = vars.CLERK_JWT_TEMPLATES.includes(EVERY_INSTANCE_TEMPLATE);
   return {
     secretKey: vars.CLERK_SECRET_KEY,
     publishableKey: vars.CLERK_PUBLISHABLE_KEY,
@@ -106,7 +148,13 @@ export function loadConfig(env: Record<string, string | undefined>) {
     jwtKey: vars.CLERK_JWT_KEY,
     defaultTemplate: vars.CLERK_JWT_TEMPLATE,
     // The default template is always allowed, whatever the list says.
-    allowedTemplates: [...new Set([vars.CLERK_JWT_TEMPLATE, ...vars.CLERK_JWT_TEMPLATES])],
+    allowedTemplates: everyInstanceTemplate
+      ? [vars.CLERK_JWT_TEMPLATE]
+      : [...new Set([vars.CLERK_JWT_TEMPLATE, ...vars.CLERK_JWT_TEMPLATES])],
+    // With `*`, the instance's own list (refreshed) allows a name, besides the default template.
+    everyInstanceTemplate,
+    templateListRefreshMs: vars.TEMPLATE_LIST_REFRESH_SECONDS * 1000,
+    templateEditing: templateEditingOf(vars.TEMPLATE_EDITING, vars.CLERK_SECRET_KEY, usesOfflineEmulator),
     apiTimeoutMs: vars.CLERK_API_TIMEOUT_MS,
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
     usesOfflineEmulator,

@@ -28,6 +28,13 @@ const clerkUnavailable = (clerkTraceId?: string) =>
     ...(clerkTraceId && { clerkTraceId }),
   });
 
+/** Clerk's 404 for a template name it does not have (as opposed to an ended session). */
+export function isTemplateNotFound(error: unknown): boolean {
+  return (
+    isClerkAPIResponseError(error) && error.status === 404 && error.errors.some((e) => /jwt template/i.test(e.message))
+  );
+}
+
 /**
  * Turns whatever `sessions.getToken` threw into a deliberate JSON answer.
  * The client never sees Clerk's own text or anything about the secret key.
@@ -44,7 +51,7 @@ export function tokenErrorResponse(error: unknown, template: string): Response {
 
   const { status, clerkTraceId } = error;
   const trace = clerkTraceId ? { clerkTraceId } : {};
-  if (status === 404 && error.errors.some((e) => /jwt template/i.test(e.message))) {
+  if (isTemplateNotFound(error)) {
     return apiError(404, {
       message: `No JWT template named "${template}" exists in this Clerk instance. Create it in the Clerk Dashboard under JWT templates.`,
       code: "template_not_found",

@@ -1,27 +1,33 @@
 import { clerkClient } from "~/clerk.server";
 import { config } from "~/config.server";
 import { withinBudget } from "~/clerk-budget.server";
-import { UnexpectedClerkAnswerError, tokenErrorResponse } from "~/errors.server";
+import { UnexpectedClerkAnswerError, isTemplateNotFound, tokenErrorResponse } from "~/errors.server";
 import { apiError } from "~/http.server";
+import { allowedTemplateNames, refreshTemplateNames } from "~/templates/allowlist.server";
+import { templateApiErrorResponse } from "~/templates/catalog.server";
 import { serverTimingOf, TemplateTokenCache } from "~/token-cache.server";
 
 const JWT_PATTERN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 /**
- * The name itself when it is on the allowlist (CLERK_JWT_TEMPLATES). Anything
- * else is answered with 400 here and never reaches Clerk.
+ * The name itself when it is on the allowlist (CLERK_JWT_TEMPLATES, or with `*`
+ * the instance's list as last read). Anything else is answered with 400 here
+ * and never reaches Clerk.
  */
-export function allowedTemplate(name: string | undefined): string {
-  if (name !== undefined && config.allowedTemplates.includes(name)) return name;
+export async function allowedTemplate(name: string | undefined): Promise<string> {
+  const allowedTemplates = await allowedTemplateNames().catch((error: unknown) => {
+    throw templateApiErrorResponse(error);
+  });
+  if (name !== undefined && allowedTemplates.includes(name)) return name;
   throw apiError(400, {
-    message: `Ask for one template from the allowed list: ${config.allowedTemplates.join(", ")}.`,
+    message: `Ask for one template from the allowed list: ${allowedTemplates.join(", ")}.`,
     code: "template_not_allowed",
-    allowedTemplates: config.allowedTemplates,
+    allowedTemplates,
   });
 }
 
 /** The template a request asks for with `?template=`, or the configured default when it names none. */
-export function templateFromRequest(request: Request): string {
+export async function templateFromRequest(request: Request): Promise<string> {
   const requested = new URL(request.url).searchParams.getAll("template");
   if (requested.length === 0) return config.defaultTemplate;
   return allowedTemplate(requested.length === 1 ? requested[0] : undefined);
@@ -63,6 +69,8 @@ export async function getTemplateToken(
     const lookup = await tokenCache.lookup(key, () => requestTemplateToken(sessionId, template), { fresh });
     return { token: { jwt: lookup.jwt }, serverTiming: serverTimingOf(lookup) };
   } catch (error) {
+    // Clerk no longer has it: with `*`, the next request for it is refused without a call.
+    if (isTemplateNotFound(error)) void refreshTemplateNames();
     // Each waiter of a shared call gets its own Response: a body can be sent only once.
     throw tokenErrorResponse(error, template);
   }

@@ -61,7 +61,7 @@ function demoUsers(): string {
   return seed.users.map((user) => `${user.email_address} / ${user.password}`).join(", ");
 }
 
-/** The JWT templates the emulator's seed defines: the ones the offline app allows by default. */
+/** The JWT templates the emulator's seed defines. */
 export const SEEDED_TEMPLATES = seed.jwt_templates.map((template) => template.name);
 
 /** Where the app forwards clerk-js's Frontend API calls, same-origin, like Clerk's production proxy. */
@@ -78,7 +78,8 @@ export function offlineClerkEnv(emulator: RunningEmulator): Record<string, strin
     ...appEnvOf(emulator),
     CLERK_PROXY_URL: proxyPath,
     CLERK_JS: `${proxyPath}/npm/@clerk/clerk-js@5/dist/clerk.browser.js`,
-    CLERK_JWT_TEMPLATES: process.env.CLERK_JWT_TEMPLATES ?? SEEDED_TEMPLATES.join(","),
+    // Every template the emulator has, so one made in the studio gets a token without a restart.
+    CLERK_JWT_TEMPLATES: process.env.CLERK_JWT_TEMPLATES ?? "*",
   };
 }
 

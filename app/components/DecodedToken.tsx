@@ -1,10 +1,11 @@
 import { decodeJwt, decodeProtectedHeader } from "jose";
-import { useMemo } from "react";
+import { useId, useMemo } from "react";
+import { ClaimsTable } from "~/components/ClaimsTable";
 import { CopyButton } from "~/components/CopyButton";
 import { ExpiryCountdown } from "~/components/ExpiryCountdown";
-import { LocalTime } from "~/components/LocalTime";
-
-const TIME_CLAIMS = { iat: "Issued at", nbf: "Not before", exp: "Expires at" } as const;
+import { SignatureStatus } from "~/components/SignatureStatus";
+import { TokenSizes } from "~/components/TokenSizes";
+import type { SignatureCheck } from "~/explorer/signature";
 
 function decode(jwt: string) {
   try {
@@ -14,46 +15,58 @@ function decode(jwt: string) {
   }
 }
 
-/** The raw JWT and what it says, decoded (not verified: the server got it from Clerk). */
-export function DecodedToken({ jwt }: { jwt: string }) {
+/** The three segments, each in its part's colour, as on the decoded side. */
+function EncodedToken({ jwt }: { jwt: string }) {
+  const [header, payload, signature] = jwt.split(".");
+  return (
+    <pre className="jwt" data-testid="jwt">
+      <span className="part-header">{header}</span>.<span className="part-payload">{payload}</span>.
+      <span className="part-signature">{signature}</span>
+    </pre>
+  );
+}
+
+/**
+ * The encoded token beside what it says: header, claims (Clerk's marked) and
+ * whether the signature verifies, the parts coloured alike on both sides.
+ */
+export function DecodedToken({ jwt, signature }: { jwt: string; signature?: SignatureCheck }) {
   const decoded = useMemo(() => decode(jwt), [jwt]);
+  const encodedHeading = useId();
+  const decodedHeading = useId();
   const { exp } = decoded?.claims ?? {};
   return (
-    <div className="decoded-token">
-      <div className="section-heading">
-        <h2>JWT</h2>
-        <CopyButton text={jwt} label="Copy the JWT" />
-      </div>
-      <pre className="jwt" data-testid="jwt">
-        {jwt}
-      </pre>
-      {decoded ? (
-        <>
-          <dl className="token-times">
-            {Object.entries(TIME_CLAIMS).map(([claim, label]) => {
-              const value = decoded.claims[claim];
-              if (typeof value !== "number") return null;
-              return (
-                <div key={claim}>
-                  <dt>
-                    {label} <code>{claim}</code>
-                  </dt>
-                  <dd>
-                    <LocalTime epochSeconds={value} />
-                  </dd>
-                </div>
-              );
-            })}
-          </dl>
-          {typeof exp === "number" && <ExpiryCountdown exp={exp} />}
-          <h2>Header</h2>
-          <pre data-testid="jwt-header">{JSON.stringify(decoded.header, null, 2)}</pre>
-          <h2>Claims</h2>
-          <pre data-testid="jwt-claims">{JSON.stringify(decoded.claims, null, 2)}</pre>
-        </>
-      ) : (
-        <p role="alert">This token could not be decoded.</p>
-      )}
+    <div className="token-view">
+      <section className="token-encoded" aria-labelledby={encodedHeading}>
+        <div className="section-heading">
+          <h2 id={encodedHeading}>Encoded</h2>
+          <CopyButton text={jwt} label="Copy the JWT" />
+        </div>
+        <EncodedToken jwt={jwt} />
+        <TokenSizes jwt={jwt} />
+      </section>
+      <section className="token-decoded" aria-labelledby={decodedHeading}>
+        <h2 id={decodedHeading}>Decoded</h2>
+        {decoded ? (
+          <>
+            <h3 className="part-heading part-header">Header</h3>
+            <pre data-testid="jwt-header">{JSON.stringify(decoded.header, null, 2)}</pre>
+            <div className="section-heading">
+              <h3 className="part-heading part-payload">Claims</h3>
+              {typeof exp === "number" && <ExpiryCountdown exp={exp} />}
+            </div>
+            <ClaimsTable claims={decoded.claims} />
+            <details>
+              <summary>The claims as JSON</summary>
+              <pre data-testid="jwt-claims-json">{JSON.stringify(decoded.claims, null, 2)}</pre>
+            </details>
+            <h3 className="part-heading part-signature">Signature</h3>
+            <SignatureStatus check={signature} />
+          </>
+        ) : (
+          <p role="alert">This token could not be decoded.</p>
+        )}
+      </section>
     </div>
   );
 }

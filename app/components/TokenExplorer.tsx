@@ -1,48 +1,34 @@
+import { Link } from "@remix-run/react";
 import { useId, useState } from "react";
 import { CurlCommand } from "~/components/CurlCommand";
 import { DecodedToken } from "~/components/DecodedToken";
-
-type TokenAnswer =
-  { kind: "token"; jwt: string; template: string } | { kind: "error"; status: number; message: string; code?: string };
-
-async function requestToken(template: string): Promise<TokenAnswer> {
-  const response = await fetch(`/api/get-token-example?template=${encodeURIComponent(template)}`, {
-    headers: { Accept: "application/json" },
-  });
-  const body = await response.json().catch(() => undefined);
-  if (response.ok && typeof body?.token?.jwt === "string") return { kind: "token", jwt: body.token.jwt, template };
-  return {
-    kind: "error",
-    status: response.status,
-    message: typeof body?.message === "string" ? body.message : `The server answered HTTP ${response.status}.`,
-    code: typeof body?.code === "string" ? body.code : undefined,
-  };
-}
+import { requestToken, type TokenAnswer } from "~/explorer/request-token";
+import { requestSignatureCheck } from "~/explorer/request-signature-check";
+import type { SignatureCheck } from "~/explorer/signature";
 
 /**
  * Fetches the resource route with plain `fetch` rather than a Remix fetcher,
- * so that error answers (401, 404, 429 …) are shown here instead of in an
- * error boundary — the same way any other client of the route sees them.
+ * so that error answers are shown here instead of in an error boundary; then
+ * asks the server whether the token's signature verifies.
  */
 export function TokenExplorer({ templates, defaultTemplate }: { templates: string[]; defaultTemplate: string }) {
   const selectId = useId();
   const [template, setTemplate] = useState(defaultTemplate);
   const [loading, setLoading] = useState(false);
   const [answer, setAnswer] = useState<TokenAnswer>();
+  const [signature, setSignature] = useState<SignatureCheck>();
 
   async function getToken() {
     setLoading(true);
-    try {
-      setAnswer(await requestToken(template));
-    } catch {
-      setAnswer({ kind: "error", status: 0, message: "The request did not reach the server. Check your connection." });
-    } finally {
-      setLoading(false);
-    }
+    setSignature(undefined);
+    const received = await requestToken(template);
+    setAnswer(received);
+    setLoading(false);
+    if (received.kind === "token") setSignature(await requestSignatureCheck(received.jwt));
   }
 
   return (
-    <section className="explorer">
+    <section className="explorer wide-page">
       <h1>Token explorer</h1>
       <p>
         Pick a JWT template and ask the server for a token. The server calls{" "}
@@ -54,7 +40,7 @@ export function TokenExplorer({ templates, defaultTemplate }: { templates: strin
           sessionId, <wbr />
           template)
         </code>{" "}
-        and returns it.
+        and returns it. The instance&apos;s templates are listed in <Link to="/templates">JWT templates</Link>.
       </p>
       <div className="explorer-controls">
         <label htmlFor={selectId}>JWT template</label>
@@ -72,7 +58,7 @@ export function TokenExplorer({ templates, defaultTemplate }: { templates: strin
       <div className="explorer-result" aria-live="polite">
         {answer?.kind === "token" && (
           <>
-            <DecodedToken jwt={answer.jwt} />
+            <DecodedToken jwt={answer.jwt} signature={signature} />
             <CurlCommand template={answer.template} />
           </>
         )}

@@ -1,15 +1,22 @@
 import { getAuth } from "@clerk/remix/ssr.server";
-import type { LoaderFunctionArgs } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { TokenExplorer } from "~/components/TokenExplorer";
 import { config } from "~/config.server";
+import { allowedTemplateNames } from "~/templates/allowlist.server";
+import studioStyles from "~/studio.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: studioStyles }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const { userId } = await getAuth(args);
+  const templates = userId ? await allowedTemplateNames().catch(() => config.allowedTemplates) : [];
+  // /templates links here with ?template=<name> to open that template's token.
+  const requested = new URL(args.request.url).searchParams.get("template");
   return {
     signedIn: Boolean(userId),
-    templates: config.allowedTemplates,
-    defaultTemplate: config.defaultTemplate,
+    templates,
+    defaultTemplate: requested !== null && templates.includes(requested) ? requested : config.defaultTemplate,
   };
 }
 

@@ -10,7 +10,7 @@ export async function loader(args: LoaderFunctionArgs) {
     return unauthorized();
   }
 
-  const template = templateFromRequest(args.request);
+  const template = await templateFromRequest(args.request);
   const { token, serverTiming } = await getTemplateToken(sessionId, template, { fresh: wantsFreshToken(args.request) });
   return jsonResponse({ token }, 200, { "Server-Timing": serverTiming });
 }

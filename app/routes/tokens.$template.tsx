@@ -1,9 +1,14 @@
 import { getAuth } from "@clerk/remix/ssr.server";
-import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
+import { Link, useLoaderData } from "@remix-run/react";
 import { DecodedToken } from "~/components/DecodedToken";
+import { RouteErrorBox } from "~/components/RouteErrorBox";
+import { checkSignature } from "~/explorer/signature.server";
 import { allowedTemplate, getTemplateToken } from "~/token.server";
+import studioStyles from "~/studio.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: studioStyles }];
 
 export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `Token from “${params.template}”` }];
 
@@ -15,20 +20,20 @@ export async function loader(args: LoaderFunctionArgs) {
     throw redirect(`/sign-in?redirect_url=${encodeURIComponent(here.pathname + here.search)}`);
   }
 
-  const template = allowedTemplate(args.params.template);
+  const template = await allowedTemplate(args.params.template);
   const { token } = await getTemplateToken(sessionId, template, { fresh: false });
-  return { template, jwt: token.jwt };
+  return { template, jwt: token.jwt, signature: await checkSignature(token.jwt) };
 }
 
 export default function TemplateTokenPage() {
-  const { template, jwt } = useLoaderData<typeof loader>();
+  const { template, jwt, signature } = useLoaderData<typeof loader>();
   return (
-    <section>
+    <section className="wide-page">
       <h1>
         Token from the <code>{template}</code> template
       </h1>
       <p>This page&apos;s loader fetched the token and the server rendered it. Reload for the current token.</p>
-      <DecodedToken jwt={jwt} />
+      <DecodedToken jwt={jwt} signature={signature} />
       <p>
         <Link to="/">Back to the token explorer</Link>
       </p>
@@ -37,16 +42,5 @@ export default function TemplateTokenPage() {
 }
 
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const body = isRouteErrorResponse(error) ? (error.data as { message?: string; code?: string }) : undefined;
-  return (
-    <section className="error-box" role="alert">
-      <h1>{isRouteErrorResponse(error) ? `HTTP ${error.status}` : "Something went wrong"}</h1>
-      {body?.code && <code>{body.code}</code>}
-      <p>{body?.message ?? "The token could not be retrieved."}</p>
-      <p>
-        <Link to="/">Back to the token explorer</Link>
-      </p>
-    </section>
-  );
+  return <RouteErrorBox back={{ to: "/", label: "Back to the token explorer" }} />;
 }

@@ -9,7 +9,8 @@ import { startTestEmulator } from "../support/emulator";
  */
 export default async function globalSetup() {
   const emulator = await startTestEmulator();
-  const app = await startAppServer(appEnvFor(emulator));
+  // Like `npm run dev`: every template the instance has, so a template made in the studio gets a token at once.
+  const app = await startAppServer(appEnvFor(emulator, { CLERK_JWT_TEMPLATES: "*" }));
   process.env.E2E_APP_URL = app.url;
   process.env.E2E_EMULATOR_URL = emulator.apiUrl;
   process.env.E2E_EMULATOR_SECRET_KEY = emulator.secretKey;

@@ -1,0 +1,37 @@
+import { getAuth } from "@clerk/remix/ssr.server";
+import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { config } from "~/config.server";
+import { apiError, unauthorized } from "~/http.server";
+
+/** A page for signed-in users: anyone else is sent to sign in and brought back. */
+export async function requireSignedInPage(args: LoaderFunctionArgs): Promise<string> {
+  const { sessionId } = await getAuth(args);
+  if (sessionId) return sessionId;
+  const here = new URL(args.request.url);
+  throw redirect(`/sign-in?redirect_url=${encodeURIComponent(here.pathname + here.search)}`);
+}
+
+/**
+ * A form post from a signed-in user on this site: 401 without a session, 403
+ * when the browser says the form came from another origin.
+ */
+export async function requireSignedInPost(args: ActionFunctionArgs): Promise<string> {
+  const origin = args.request.headers.get("Origin");
+  if (origin !== null && origin !== new URL(args.request.url).origin) {
+    throw apiError(403, { message: "Forms are accepted from this site's own pages only.", code: "cross_origin_form" });
+  }
+  const { sessionId } = await getAuth(args);
+  if (!sessionId) throw unauthorized();
+  return sessionId;
+}
+
+export function assertTemplateEditing(): void {
+  if (config.templateEditing) return;
+  throw apiError(403, {
+    message:
+      "Template editing is off. It is on with the offline emulator, and with a development instance's sk_test_ key " +
+      "and TEMPLATE_EDITING=on; never with a production key.",
+    code: "template_editing_off",
+  });
+}

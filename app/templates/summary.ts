@@ -1,0 +1,14 @@
+/** A JWT template as the pages see it (shared by server and browser code). */
+export type TemplateSummary = {
+  id: string;
+  name: string;
+  claims: Record<string, unknown>;
+  lifetime: number;
+  allowedClockSkew: number;
+  customSigningKey: boolean;
+  signingAlgorithm: string;
+};
+
+/** The bounds Clerk's Backend API accepts, in seconds. */
+export const LIFETIME_BOUNDS = { min: 30, max: 315_360_000 } as const;
+export const CLOCK_SKEW_BOUNDS = { min: 0, max: 300 } as const;
