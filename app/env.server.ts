@@ -23,7 +23,7 @@ const templateListEntry = z
   .string()
   .regex(
     /^(?:\*|[A-Za-z0-9][A-Za-z0-9_-]{0,63})$/,
-    "must be template names (1-64 letters, digits, '-' or '_') separated by commas, or * alone",
+    "must be 1-64 letters, digits, '-' or '_' (names separated by commas), or * alone for every template",
   );
 
 const REFRESH_MESSAGE = "must be a whole number of seconds from 1 to 3600";

@@ -52,6 +52,32 @@ describe("loadConfig", () => {
     expect(loadConfig(offline).clerkProxy).toEqual({ path: "/__clerk", target: "http://127.0.0.1:4010" });
   });
 
+  it("with CLERK_JWT_TEMPLATES=* allows the instance's own list, read every TEMPLATE_LIST_REFRESH_SECONDS", () => {
+    expect(loadConfig({ ...valid, CLERK_JWT_TEMPLATES: " * " })).toMatchObject({
+      everyInstanceTemplate: true,
+      allowedTemplates: ["test"],
+      templateListRefreshMs: 60_000,
+    });
+    expect(loadConfig({ ...valid, TEMPLATE_LIST_REFRESH_SECONDS: "5" }).templateListRefreshMs).toBe(5000);
+    expect(loadConfig({ ...valid, CLERK_JWT_TEMPLATES: "a,b" }).everyInstanceTemplate).toBe(false);
+  });
+
+  it("turns template editing on with the emulator, and with sk_test_ keys only when asked", () => {
+    const offline = { ...valid, CLERK_SECRET_KEY: "sk_test_x", CLERK_API_URL: "http://127.0.0.1:4010" };
+    expect(loadConfig(offline).templateEditing).toBe(true);
+    expect(loadConfig({ ...offline, TEMPLATE_EDITING: "off" }).templateEditing).toBe(false);
+    const development = { ...valid, CLERK_SECRET_KEY: "sk_test_x" };
+    expect(loadConfig(development).templateEditing).toBe(false);
+    expect(loadConfig({ ...development, TEMPLATE_EDITING: "on" }).templateEditing).toBe(true);
+    expect(loadConfig(valid).templateEditing).toBe(false);
+  });
+
+  it("refuses TEMPLATE_EDITING=on with a production key, saying what to do instead", () => {
+    expect(configError({ ...valid, TEMPLATE_EDITING: "on" })).toMatch(
+      /TEMPLATE_EDITING=on is refused with a production key \(sk_live_\).*sk_test_ key, or unset TEMPLATE_EDITING/,
+    );
+  });
+
   it("knows a Backend API on loopback is the offline emulator", () => {
     expect(loadConfig({ ...valid, CLERK_API_URL: "http://127.0.0.1:4010" }).usesOfflineEmulator).toBe(true);
   });
@@ -74,6 +100,14 @@ describe("loadConfig", () => {
     ["CLERK_JWT_KEY", { CLERK_JWT_KEY: "abc" }, /CLERK_JWT_KEY must be the PEM public key/],
     ["CLERK_JWT_TEMPLATE", { CLERK_JWT_TEMPLATE: "../x" }, /CLERK_JWT_TEMPLATE must be 1-64 letters/],
     ["CLERK_JWT_TEMPLATES", { CLERK_JWT_TEMPLATES: "ok,not ok" }, /CLERK_JWT_TEMPLATES\.1 must be 1-64 letters/],
+    ["CLERK_JWT_TEMPLATES", { CLERK_JWT_TEMPLATES: "*,test" }, /CLERK_JWT_TEMPLATES is either \* .* or a list/],
+    ["CLERK_JWT_TEMPLATES", { CLERK_JWT_TEMPLATES: "**" }, /CLERK_JWT_TEMPLATES\.0 must be .* or \* alone/],
+    ["TEMPLATE_EDITING", { TEMPLATE_EDITING: "yes" }, /TEMPLATE_EDITING must be on .* or off/],
+    [
+      "TEMPLATE_LIST_REFRESH_SECONDS",
+      { TEMPLATE_LIST_REFRESH_SECONDS: "0" },
+      /TEMPLATE_LIST_REFRESH_SECONDS must be a whole/,
+    ],
     ["CLERK_PROXY_URL", { CLERK_PROXY_URL: "not a path" }, /CLERK_PROXY_URL must be a path such as \/__clerk/],
     ["CLERK_API_TIMEOUT_MS", { CLERK_API_TIMEOUT_MS: "soon" }, /CLERK_API_TIMEOUT_MS/],
     ["TOKEN_CACHE", { TOKEN_CACHE: "false" }, /TOKEN_CACHE must be on .* or off/],

@@ -12,6 +12,7 @@ type Loader = (args: { request: Request; params: Record<string, string>; context
 let emulator: TestEmulator;
 let tokenLoader: Loader;
 let rootLoader: Loader;
+let templatesLoader: Loader;
 let sessionToken: string;
 
 beforeAll(async () => {
@@ -20,6 +21,7 @@ beforeAll(async () => {
   Object.assign(process.env, appEnvFor(emulator));
   tokenLoader = (await import("~/routes/api.get-token-example")).loader as Loader;
   rootLoader = (await import("~/root")).loader as Loader;
+  templatesLoader = (await import("~/routes/templates._index")).loader as Loader;
   sessionToken = await mintSessionToken(emulator, "sess_seed_alice");
 });
 
@@ -76,6 +78,28 @@ describe("api.get-token-example loader", () => {
     );
     expect(response.status).toBe(400);
     expect((await response.json()).code).toBe("template_not_allowed");
+  });
+});
+
+describe("templates._index loader", () => {
+  it("lists the instance's templates from the Backend API, with no signing key, and says editing is on", async () => {
+    const data = (await templatesLoader({
+      request: new Request("http://127.0.0.1:3000/templates", { headers: { Authorization: `Bearer ${sessionToken}` } }),
+      params: {},
+      context: {},
+    })) as { templates: Array<{ name: string }>; editing: boolean };
+    expect(data.editing).toBe(true);
+    expect(data.templates.map((template) => template.name)).toEqual(["test", "profile", "partner-hs256"]);
+    expect(data.templates[2]).toMatchObject({ customSigningKey: true, signingAlgorithm: "HS256", lifetime: 120 });
+    expect(JSON.stringify(data)).not.toContain("partner-shared-secret");
+  });
+
+  it("sends a signed-out visitor to sign in", async () => {
+    const response = await rejection(
+      templatesLoader({ request: new Request("http://127.0.0.1:3000/templates"), params: {}, context: {} }),
+    );
+    expect(response.status).toBe(302);
+    expect(response.headers.get("Location")).toBe("/sign-in?redirect_url=%2Ftemplates");
   });
 });
 

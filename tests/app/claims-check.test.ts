@@ -1,0 +1,73 @@
+import { describe, expect, it } from "vitest";
+import { checkClaims, parseShortcode } from "~/templates/claims-check";
+
+const messages = (text: string) => checkClaims(text).findings.map((finding) => `${finding.level}: ${finding.message}`);
+
+describe("checkClaims", () => {
+  it("accepts documented shortcodes, fallbacks and literals with nothing to say", () => {
+    const text = JSON.stringify({
+      email: "{{user.primary_email_address}}",
+      greeting: "Hi {{user.first_name || 'there'}}, since {{user.created_at}}",
+      role: "{{ user.public_metadata.role || user.unsafe_metadata.role || 'member' }}",
+      nested: { list: ["{{user.id}}", 3, true, null] },
+      flag: "{{user.email_verified || false}}",
+    });
+    expect(checkClaims(text)).toEqual({ claims: JSON.parse(text), findings: [] });
+  });
+
+  it("says where the JSON breaks, by line and column", () => {
+    expect(messages('{\n  "a": 1\n  "b": 2\n}')).toEqual([
+      "error: The claims are not valid JSON: comma expected at line 3, column 3.",
+    ]);
+    expect(messages('{"a": 1,}')).toEqual([
+      "error: The claims are not valid JSON: property name expected at line 1, column 9.",
+    ]);
+    expect(messages("[]")).toEqual(["error: The claims must be one JSON object, such as {}."]);
+  });
+
+  it("says where a shortcode is malformed, inside nested values too", () => {
+    expect(messages('{"a": {"b": ["{{ user.id | user.first_name }}"]}}')).toEqual([
+      "error: Shortcode {{ user.id | user.first_name }} is malformed at line 1, column 26.",
+    ]);
+    expect(messages('{\n"a": "x {{user.id"\n}')).toEqual([
+      "error: A shortcode opened at line 2, column 9 is never closed with }}.",
+    ]);
+    expect(checkClaims('{"a": "{{user.id ||}}"}').findings[0]).toMatchObject({ level: "error", claim: "a" });
+  });
+
+  it("flags claims Clerk always sets as ignored", () => {
+    const text = JSON.stringify(
+      Object.fromEntries(["azp", "exp", "iat", "iss", "jti", "nbf", "sub", "aud"].map((c) => [c, 1])),
+    );
+    expect(checkClaims(text).findings.map((finding) => finding.claim)).toEqual([
+      "azp",
+      "exp",
+      "iat",
+      "iss",
+      "jti",
+      "nbf",
+      "sub",
+    ]);
+    expect(messages('{"sub": "x"}')).toEqual([`warning: Clerk always sets "sub"; the template's value is ignored.`]);
+  });
+
+  it("flags shortcodes Clerk does not document as unknown, private metadata included", () => {
+    expect(messages('{"a": "{{user.private_metadata}} {{org.id || user.id}}"}')).toEqual([
+      "warning: {{user.private_metadata}} is not a shortcode Clerk documents; Clerk may render it as null.",
+      "warning: {{org.id}} is not a shortcode Clerk documents; Clerk may render it as null.",
+    ]);
+  });
+});
+
+describe("parseShortcode", () => {
+  it.each([
+    ["user.id", { paths: ["user.id"] }],
+    [" user.public_metadata.a-b || 'x' || 2 || true ", { paths: ["user.public_metadata.a-b"] }],
+    ["", { errorAt: 0 }],
+    ["user.id |", { errorAt: 8 }],
+    ["'open", { errorAt: 0 }],
+    ["user.id || ", { errorAt: 10 }],
+  ])("parses %j", (expression, expected) => {
+    expect(parseShortcode(expression)).toEqual(expected);
+  });
+});
