@@ -152,6 +152,63 @@ describe("renderClaims", () => {
   });
 });
 
+describe("renderClaims, more of the guide's rules", () => {
+  const zeroAndEmpty = userRecord({ public_metadata: { zero: 0, empty: "", nothing: null, off: false, obj: {} } });
+
+  it("treats only null and false as falsy in ||: 0, '' and {} are kept", () => {
+    expect(
+      renderClaims(
+        {
+          zero: "{{user.public_metadata.zero || 5}}",
+          empty: "{{user.public_metadata.empty || 'x'}}",
+          obj: "{{user.public_metadata.obj || 'x'}}",
+          chain: "{{user.public_metadata.nothing || user.public_metadata.off || 'last'}}",
+          lastAsItIs: "{{user.public_metadata.nothing || user.public_metadata.off}}",
+        },
+        zeroAndEmpty,
+      ),
+    ).toEqual({ zero: 0, empty: "", obj: {}, chain: "last", lastAsItIs: false });
+  });
+
+  it("keeps the type with spaces inside the braces, but a value with text around one shortcode is a string", () => {
+    expect(
+      renderClaims(
+        { spaced: "{{  user.created_at  }}", prefixed: "#{{user.created_at}}", leading: " {{user.email_verified}}" },
+        john,
+      ),
+    ).toEqual({ spaced: 1_700_000_000, prefixed: "#1700000000", leading: " true" });
+  });
+
+  it("interpolates fallbacks and objects inside a longer string", () => {
+    const noAge = userRecord({ public_metadata: { addresses: { Home: "1 Main St" } } });
+    expect(
+      renderClaims(
+        {
+          age: "Age {{user.public_metadata.age || 18}}",
+          flag: "beta={{user.public_metadata.beta || false}}",
+          object: "at {{user.public_metadata.addresses}}",
+          missing: "{{user.public_metadata.nope}}/{{user.nope.deeper}}",
+        },
+        noAge,
+      ),
+    ).toEqual({ age: "Age 18", flag: "beta=false", object: 'at {"Home":"1 Main St"}', missing: "null/null" });
+  });
+
+  it("renders a missing path as null at any depth, through arrays and scalars", () => {
+    expect(
+      renderClaims(
+        {
+          pastScalar: "{{user.first_name.length}}",
+          pastArrayEnd: "{{user.public_metadata.tags.5}}",
+          unknownRoot: "{{session.id}}",
+          inArray: ["{{user.public_metadata.nope}}", "{{user.id}}"],
+        },
+        john,
+      ),
+    ).toEqual({ pastScalar: null, pastArrayEnd: null, unknownRoot: null, inArray: [null, "user_john"] });
+  });
+});
+
 describe("assertValidClaims", () => {
   it.each([
     "{{}}",
@@ -213,6 +270,23 @@ describe("mintTemplateToken", () => {
       exp: NOW + 300,
       nbf: NOW - 12,
       jti: expect.stringMatching(/^[0-9a-f]{20}$/),
+    });
+  });
+
+  it("uses Clerk's defaults, 60 s lifetime and 5 s skew, and a skew of 0 leaves nbf at iat", async () => {
+    const { issuer } = await testIssuer();
+    const session = sessionRecord();
+    const byDefault = claimsOf(
+      await mintTemplateToken({ issuer, template: templateRecord(), session, user: john, now: NOW }),
+    );
+    expect(byDefault).toMatchObject({ iat: NOW, exp: NOW + 60, nbf: NOW - 5 });
+    const noSkew = templateRecord({ lifetime: 30, allowed_clock_skew: 0 });
+    expect(
+      claimsOf(await mintTemplateToken({ issuer, template: noSkew, session, user: john, now: NOW })),
+    ).toMatchObject({
+      iat: NOW,
+      exp: NOW + 30,
+      nbf: NOW,
     });
   });
 
