@@ -28,6 +28,16 @@ function Findings({ findings, id }: { findings: Finding[]; id: string }) {
   );
 }
 
+function SecondsField(props: { label: string; name: string; value: number; bounds: { min: number; max: number } }) {
+  const id = useId();
+  return (
+    <div>
+      <label htmlFor={id}>{props.label}</label>
+      <input id={id} name={props.name} type="number" defaultValue={props.value} required {...props.bounds} />
+    </div>
+  );
+}
+
 function Preview({ template, answer }: { template: TemplateSummary; answer: TokenAnswer | undefined }) {
   if (!answer) return <p>Minting a token from the saved template…</p>;
   if (answer.kind === "error") {
@@ -72,7 +82,7 @@ function Export({ claims }: { claims: Record<string, unknown> | undefined }) {
  * claim by claim beside the shortcode or literal that produced it.
  */
 export function TemplateStudio({ initial }: { initial: Editable }) {
-  const ids = { name: useId(), claims: useId(), lifetime: useId(), skew: useId(), findings: useId() };
+  const ids = { name: useId(), claims: useId(), findings: useId() };
   const fetcher = useFetcher<SaveAnswer>();
   const navigate = useNavigate();
   const [claimsText, setClaimsText] = useState(() => JSON.stringify(initial.claims, null, 2));
@@ -126,28 +136,13 @@ export function TemplateStudio({ initial }: { initial: Editable }) {
           />
           <Findings findings={check.findings} id={ids.findings} />
           <div className="studio-numbers">
-            <div>
-              <label htmlFor={ids.lifetime}>Lifetime (s)</label>
-              <input
-                id={ids.lifetime}
-                name="lifetime"
-                type="number"
-                defaultValue={initial.lifetime}
-                required
-                {...LIFETIME_BOUNDS}
-              />
-            </div>
-            <div>
-              <label htmlFor={ids.skew}>Allowed clock skew (s)</label>
-              <input
-                id={ids.skew}
-                name="allowedClockSkew"
-                type="number"
-                defaultValue={initial.allowedClockSkew}
-                required
-                {...CLOCK_SKEW_BOUNDS}
-              />
-            </div>
+            <SecondsField label="Lifetime (s)" name="lifetime" value={initial.lifetime} bounds={LIFETIME_BOUNDS} />
+            <SecondsField
+              label="Allowed clock skew (s)"
+              name="allowedClockSkew"
+              value={initial.allowedClockSkew}
+              bounds={CLOCK_SKEW_BOUNDS}
+            />
           </div>
           {refusal && (
             <div className="error-box" role="alert">
