@@ -393,7 +393,7 @@ async function main() {
     const sampleResponse = await fetch(onUrl, { headers: { Authorization: `Bearer ${warmUpToken}` } });
     const sampleJwt = ((await sampleResponse.json()) as { token: { jwt: string } }).token.jwt;
     const { iat = 0, exp = 0 } = decodeJwt(sampleJwt);
-    const reuseWindowSeconds = reusableForMs(sampleJwt, iat * 1000) / 1000;
+    const reuseWindowSeconds = reusableForMs(sampleJwt) / 1000;
     const allowedCalls = (sessions: number, seconds: number) => sessions * Math.ceil(seconds / reuseWindowSeconds);
 
     console.log(
