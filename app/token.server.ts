@@ -46,6 +46,13 @@ export function wantsFreshToken(request: Request): boolean {
   return directives.some((directive) => directive.trim().toLowerCase() === "no-cache");
 }
 
+/** Who a token is for, as `getAuth` verified it: the session and its active organization. */
+export interface TokenSubject {
+  sessionId: string;
+  orgId?: string | null;
+  orgRole?: string | null;
+}
+
 /**
  * A template token for this session: one reused from an earlier request while
  * it has enough life left (unless `fresh` or TOKEN_CACHE=off), else a new one
@@ -53,12 +60,14 @@ export function wantsFreshToken(request: Request): boolean {
  * Failures are thrown as JSON Responses a route can pass on as they are.
  */
 export async function getTemplateToken(
-  sessionId: string,
+  { sessionId, orgId, orgRole }: TokenSubject,
   template: string,
   { fresh }: { fresh: boolean },
 ): Promise<{ token: { jwt: string }; serverTiming: string }> {
-  // Keyed by the verified session, so a token never reaches another session.
-  const key = JSON.stringify([sessionId, template]);
+  // Keyed by the verified session, so a token never reaches another session, and by its
+  // active organization and role: a session switches organization without a new id, and
+  // templates may carry {{org.*}} claims.
+  const key = JSON.stringify([sessionId, orgId ?? null, orgRole ?? null, template]);
   try {
     const lookup = await tokenCache.lookup(key, () => requestTemplateToken(sessionId, template), { fresh });
     return { token: { jwt: lookup.jwt }, serverTiming: serverTimingOf(lookup) };

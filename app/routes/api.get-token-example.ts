@@ -5,12 +5,13 @@ import { getTemplateToken, templateFromRequest, wantsFreshToken } from "~/token.
 
 // GET /api/get-token-example — Clerk's documented getToken() example, for Remix.
 export async function loader(args: LoaderFunctionArgs) {
-  const { sessionId } = await getAuth(args);
+  const { sessionId, orgId, orgRole } = await getAuth(args);
   if (!sessionId) {
     return unauthorized();
   }
 
   const template = templateFromRequest(args.request);
-  const { token, serverTiming } = await getTemplateToken(sessionId, template, { fresh: wantsFreshToken(args.request) });
+  const fresh = wantsFreshToken(args.request);
+  const { token, serverTiming } = await getTemplateToken({ sessionId, orgId, orgRole }, template, { fresh });
   return jsonResponse({ token }, 200, { "Server-Timing": serverTiming });
 }
