@@ -5,3 +5,7 @@ import { loadConfig } from "~/env.server";
  * malformed variable stops it there, not on the first request.
  */
 export const config = loadConfig(process.env);
+
+// @clerk/remix's getAuth and rootAuthLoader read CLERK_JWT_KEY from process.env
+// themselves: they get the key as validated (literal \n turned into newlines).
+if (config.jwtKey) process.env.CLERK_JWT_KEY = config.jwtKey;
