@@ -6,6 +6,7 @@
 import { broadcastDevReady, installGlobals, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "../app/env.server";
@@ -13,7 +14,13 @@ import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
 import { remixHandler } from "./remix-handler";
 import { requestLog } from "./request-log";
-import { answerMalformedRequest, readOnlyApi, singleAuthorizationHeader } from "./request-guards";
+import {
+  answerMalformedRequest,
+  answerUnexpectedError,
+  readOnlyApi,
+  singleAuthorizationHeader,
+} from "./request-guards";
+import { acceptAbsoluteForm, requestTarget } from "./request-target";
 import { securityHeaders } from "./security-headers";
 
 installGlobals({ nativeFetch: true });
@@ -42,7 +49,11 @@ const build = (await import(pathToFileURL(path.resolve(remixConfig.serverBuildPa
 const API_PATH = "/api";
 const app = express();
 app.disable("x-powered-by");
+// X-Forwarded-For, -Proto and -Host count only from the proxies TRUST_PROXY says are in front.
+app.set("trust proxy", config.trustedProxies);
 app.use(requestLog);
+// Before anything that decides on the path: Express, Remix and Clerk all read the same one.
+app.use(requestTarget({ trustedProxies: config.trustedProxies }));
 app.use(
   securityHeaders({
     clerkOrigins: config.clerkProxy ? [] : [`https://${config.frontendApiHost}`],
@@ -67,8 +78,13 @@ app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 app.all("*", remix);
+app.use(answerUnexpectedError);
 
-const server = app.listen(port, host, () => {
+const server = createServer((req, res) => {
+  acceptAbsoluteForm(req);
+  app(req, res);
+});
+server.listen(port, host, () => {
   console.log(`App listening on http://${host}:${port}`);
   if (mode === "development") void broadcastDevReady(build);
 });

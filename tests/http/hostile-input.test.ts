@@ -12,6 +12,7 @@ import {
   unsignedToken,
 } from "../support/forge";
 import { rawRequest } from "../support/raw-http";
+import { cookieSuffix } from "../../emulator/src/routes/frontend/cookies";
 
 /**
  * Hostile and malformed requests against the built server over real sockets.
@@ -222,6 +223,103 @@ const cases: Case[] = [
     status: 401,
     request: () => cookies("__session=%%%; __client_uat=abc; =;;"),
   },
+  // Cookies @clerk/backend throws on (any page on the site can plant one): dropped, not a 500.
+  {
+    name: "__session that is not a JWT",
+    guards: "one planted cookie locking the user out",
+    status: 401,
+    request: () => cookies("__session=a.b.c"),
+  },
+  {
+    name: "__session that is not a JWT, with __client_uat",
+    guards: "one planted cookie locking the user out",
+    status: 401,
+    request: () => cookies("__session=a.b.c; __client_uat=1"),
+  },
+  {
+    name: "suffixed __session that is not a JWT",
+    guards: "one planted cookie locking the user out",
+    status: 401,
+    request: () => {
+      const suffix = cookieSuffix(emulator.publishableKey);
+      return cookies(`__session${suffix}=a.b.c; __client_uat${suffix}=1`);
+    },
+  },
+  {
+    name: "an unrelated cookie with a bad escape, valid Bearer",
+    guards: "a planted cookie blocking an API client",
+    status: 200,
+    request: () => cookies("pref=%C0", `Authorization: Bearer ${valid}`),
+  },
+  {
+    name: "an unrelated cookie with a bad escape, valid session cookies",
+    guards: "dropping more than the unreadable cookie",
+    status: 200,
+    request: () => cookies(`pref=%C0; __session=${valid}; __client_uat=${iatOf(valid)}`),
+  },
+  {
+    name: "an escaped separator hiding a __session in another cookie",
+    guards: "Clerk decoding the whole header before splitting it",
+    status: 401,
+    request: () => cookies("pref=x%3B__session=a.b.c"),
+  },
+  // Request targets and Host headers that cannot form a URL.
+  {
+    name: "Host with credentials",
+    guards: "URL construction crashes",
+    status: 400,
+    request: () => get(ROUTE, "Host: a@b"),
+  },
+  {
+    name: "Host of an unclosed IPv6",
+    guards: "URL construction crashes",
+    status: 400,
+    request: () => get(ROUTE, "Host: [::1"),
+  },
+  {
+    name: "Host with a space",
+    guards: "URL construction crashes",
+    status: 400,
+    request: () => get(ROUTE, "Host: a b"),
+  },
+  {
+    name: "Host with port 99999",
+    guards: "URL construction crashes",
+    status: 400,
+    request: () => get(ROUTE, "Host: x:99999"),
+  },
+  { name: "OPTIONS *", guards: "asterisk-form targets", status: 400, request: () => "OPTIONS * HTTP/1.1" },
+  {
+    name: "an absolute-form target",
+    guards: "RFC 9112 §3.2.2: answered like origin-form",
+    status: 200,
+    request: () => [`GET http://127.0.0.1:3000${ROUTE} HTTP/1.1`, `Authorization: Bearer ${valid}`].join("\r\n"),
+  },
+  {
+    name: "an unusable X-Forwarded-Host",
+    guards: "trusting forwarding headers no proxy set (TRUST_PROXY off)",
+    status: 200,
+    request: () => bearer(valid).replace("\r\n", "\r\nX-Forwarded-Host: a b\r\n"),
+  },
+  // Paths Express and Remix could read differently: the API's guards must see the route Remix runs.
+  {
+    name: "DELETE through an escaped letter",
+    guards: "skipping the read-only API guard",
+    status: 405,
+    request: () => `DELETE /%61pi/get-token-example HTTP/1.1\r\nContent-Length: 0`,
+  },
+  {
+    name: "DELETE through a dot segment",
+    guards: "skipping the read-only API guard",
+    status: 405,
+    request: () => `DELETE /x/../api/get-token-example HTTP/1.1\r\nContent-Length: 0`,
+  },
+  {
+    name: "DELETE through a backslash",
+    guards: "skipping the read-only API guard",
+    status: 405,
+    request: () => `DELETE /api\\get-token-example HTTP/1.1\r\nContent-Length: 0`,
+  },
   // Template names.
   {
     name: "template ../",
@@ -306,12 +404,31 @@ describe("hostile input to the token route", () => {
     expect(response.headers["content-type"]).toMatch(/^application\/json/);
     const body = JSON.parse(response.body);
     if (status !== 200) expect(typeof body.message).toBe("string");
+    // The read-only API guard answered, not Remix.
+    if (status === 405) expect(response.headers.allow).toBe("GET, HEAD");
     expect(response.body).not.toMatch(/<html|\n\s+at |node_modules/i);
     expect(response.body).not.toContain(emulator.secretKey);
   });
 
-  it("never made the server fail or log a token", () => {
+  it("answers the API's own headers on a path Express and Remix could read differently", async () => {
+    const response = await rawRequest(
+      app.url,
+      get("/%61pi/get-token-example", `Authorization: Bearer ${valid}`, "Accept-Encoding: gzip"),
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(response.headers["content-encoding"]).toBeUndefined();
+  });
+
+  it("serves the signed-out page, not a 500, to a browser with a planted __session", async () => {
+    const response = await rawRequest(app.url, get("/", "Cookie: __session=a.b.c; __client_uat=1"));
+    expect(response.status).toBe(200);
+    expect(response.body).toContain("Sign in");
+  });
+
+  it("never made the server fail, log a stack or log a token", () => {
     expect(app.output()).not.toMatch(/ 5\d\d \d/);
+    expect(app.output()).not.toMatch(/\n\s+at /);
     expect(app.output()).not.toMatch(/eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/);
   });
 });
