@@ -301,6 +301,12 @@ const cases: Case[] = [
     status: 200,
     request: () => bearer(valid).replace("\r\n", "\r\nX-Forwarded-Host: a b\r\n"),
   },
+  {
+    name: "a malformed escape in the path",
+    guards: "Express's own error page, which shows a stack without NODE_ENV",
+    status: 400,
+    request: () => get("/api/%E0%A4%A"),
+  },
   // Paths Express and Remix could read differently: the API's guards must see the route Remix runs.
   {
     name: "DELETE through an escaped letter",
