@@ -25,6 +25,12 @@ import { securityHeaders } from "./security-headers";
 
 installGlobals({ nativeFetch: true });
 
+// `npm start` serves production even without NODE_ENV, as the README starts it. Read when
+// express() is called and the Remix build is imported, below: else Express would answer
+// errors with its development page, and React Router's development build would log each
+// unmatched URL with its query string, where Clerk's handshake brings a JWT.
+process.env.NODE_ENV ??= "production";
+
 function exitWith(message: string): never {
   console.error(`\n${message}\n`);
   process.exit(1);
