@@ -45,6 +45,9 @@ const withoutClaim = async (name: string) => {
   return signWithInstanceKey(emulator.privateJwk, rest);
 };
 const iatOf = (jwt: string) => decodeJwt(jwt).iat!;
+/** Three base64url segments around any JSON at all, the last a stand-in signature. */
+const unsignedJwt = (header: string, payload: string) =>
+  `${Buffer.from(header).toString("base64url")}.${Buffer.from(payload).toString("base64url")}.c2ln`;
 
 const get = (path = ROUTE, ...headers: string[]) => [`GET ${path} HTTP/1.1`, ...headers].join("\r\n");
 const bearer = (token: string) => get(ROUTE, `Authorization: Bearer ${token}`);
@@ -244,6 +247,24 @@ const cases: Case[] = [
       const suffix = cookieSuffix(emulator.publishableKey);
       return cookies(`__session${suffix}=a.b.c; __client_uat${suffix}=1`);
     },
+  },
+  {
+    name: "__session whose header and claims are null",
+    guards: "Clerk reading claims before verifying them",
+    status: 401,
+    request: () => cookies(`__session=${unsignedJwt("null", "null")}; __client_uat=1`),
+  },
+  {
+    name: "__session whose iss is a number",
+    guards: "Clerk reading claims before verifying them",
+    status: 401,
+    request: () => cookies(`__session=${unsignedJwt('{"alg":"RS256"}', '{"iss":1}')}; __client_uat=1`),
+  },
+  {
+    name: "__session that is not a JWT, valid Bearer",
+    guards: "a planted cookie blocking an API client",
+    status: 200,
+    request: () => cookies("__session=a.b.c; __client_uat=1", `Authorization: Bearer ${valid}`),
   },
   {
     name: "an unrelated cookie with a bad escape, valid Bearer",
