@@ -16,6 +16,7 @@ import type { ReactNode } from "react";
 import { config } from "~/config.server";
 import { useNonce } from "~/nonce";
 import styles from "~/styles.css";
+import { clerkAppearance, themeCssVariables } from "~/theme";
 
 export const meta: MetaFunction = () => [{ title: "Clerk JWT template tokens in Remix" }];
 
@@ -33,7 +34,7 @@ export function Layout({ children }: { children: ReactNode }) {
   // Absent when the root loader itself failed.
   const usesOfflineEmulator = useRouteLoaderData<typeof loader>("root")?.usesOfflineEmulator;
   return (
-    <html lang="en">
+    <html lang="en" style={themeCssVariables}>
       <head>
         <meta charSet="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
@@ -78,7 +79,7 @@ function App() {
   );
 }
 
-export default ClerkApp(App);
+export default ClerkApp(App, { appearance: clerkAppearance });
 
 /** Unknown pages (404), unsupported methods (405) and failures: outside Clerk's provider, so no UserButton. */
 export function ErrorBoundary() {

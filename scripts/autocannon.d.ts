@@ -1,4 +1,4 @@
-// The part of autocannon's library API that scripts/bench.ts and scripts/soak.ts use (the package ships no types).
+// The part of autocannon's library API that scripts/bench/ and scripts/soak.ts use (the package ships no types).
 declare module "autocannon" {
   interface RequestParams {
     method?: string;

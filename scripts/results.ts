@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { REPO_ROOT } from "../tests/support/app-server";
+import { REPO_ROOT } from "../support/app-server";
 
 /** Builds the app that `npm start` serves; npm's own errors show if it fails. */
 export function buildApp(): void {

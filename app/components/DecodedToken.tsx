@@ -2,6 +2,7 @@ import { decodeJwt, decodeProtectedHeader } from "jose";
 import { useMemo } from "react";
 import { CopyButton } from "~/components/CopyButton";
 import { ExpiryCountdown } from "~/components/ExpiryCountdown";
+import { LocalTime } from "~/components/LocalTime";
 
 const TIME_CLAIMS = { iat: "Issued at", nbf: "Not before", exp: "Expires at" } as const;
 
@@ -11,10 +12,6 @@ function decode(jwt: string) {
   } catch {
     return undefined;
   }
-}
-
-function readableTime(epochSeconds: number) {
-  return new Date(epochSeconds * 1000).toISOString().replace("T", " ").replace(".000Z", " UTC");
 }
 
 /** The raw JWT and what it says, decoded (not verified: the server got it from Clerk). */
@@ -42,7 +39,7 @@ export function DecodedToken({ jwt }: { jwt: string }) {
                     {label} <code>{claim}</code>
                   </dt>
                   <dd>
-                    <time dateTime={new Date(value * 1000).toISOString()}>{readableTime(value)}</time>
+                    <LocalTime epochSeconds={value} />
                   </dd>
                 </div>
               );

@@ -46,7 +46,15 @@ export function TokenExplorer({ templates, defaultTemplate }: { templates: strin
       <h1>Token explorer</h1>
       <p>
         Pick a JWT template and ask the server for a token. The server calls{" "}
-        <code>clerkClient.sessions.getToken(sessionId, template)</code> and returns it.
+        <code>
+          clerkClient.sessions.
+          <wbr />
+          getToken(
+          <wbr />
+          sessionId, <wbr />
+          template)
+        </code>{" "}
+        and returns it.
       </p>
       <div className="explorer-controls">
         <label htmlFor={selectId}>JWT template</label>

@@ -26,14 +26,22 @@ function SignedOutIntro() {
       <p>
         This app shows the pattern from Clerk&apos;s <code>getToken()</code> reference, in Remix: a loader reads the
         signed-in session with <code>getAuth()</code> and asks Clerk&apos;s Backend API for a token made from a JWT
-        template, at <code>GET /api/get-token-example</code>.
+        template, at{" "}
+        <code>
+          GET /api/
+          <wbr />
+          get-token-example
+        </code>
+        .
       </p>
       <p>Sign in to fetch a token and see its header and claims decoded.</p>
-      <p>
+      <p className="intro-actions">
         <Link className="button" to="/sign-in">
           Sign in
-        </Link>{" "}
-        <Link to="/sign-up">or create an account</Link>
+        </Link>
+        <Link className="button button-secondary" to="/sign-up">
+          Create an account
+        </Link>
       </p>
     </section>
   );

@@ -1,4 +1,6 @@
-import type { JwtTemplateRecord, SessionRecord, UserRecord } from "./store";
+import type { JwtTemplateRecord } from "./store/jwt-templates";
+import type { SessionRecord } from "./store/sessions";
+import type { UserRecord } from "./store/users";
 
 // Backend API objects, shaped as the Backend API description (bapi-2025-11-10.yml) defines
 // them. Fields are picked one by one so secrets (passwords, signing keys) never leak.

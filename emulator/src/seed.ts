@@ -63,7 +63,7 @@ export async function storeFromSeed(seed: Seed): Promise<EmulatorStore> {
   const now = Date.now();
   for (const { email_address, created_at = now, password, ...user } of seed.users) {
     const emailId = `idn_${user.id.replace(/^user_/, "")}_email`;
-    store.addUser({
+    store.users.add({
       ...user,
       // The seed file shows passwords plainly for readability; the store keeps only digests.
       password_digest: password === null ? null : await hashPassword(password),
@@ -74,7 +74,7 @@ export async function storeFromSeed(seed: Seed): Promise<EmulatorStore> {
     });
   }
   for (const session of seed.sessions) {
-    store.createSession({ id: session.id, userId: session.user_id, clientId: session.client_id });
+    store.sessions.create({ id: session.id, userId: session.user_id, clientId: session.client_id });
   }
   for (const { id, signing_algorithm, signing_key, ...template } of seed.jwt_templates) {
     if ((signing_algorithm === undefined) !== (signing_key === undefined)) {
@@ -87,7 +87,7 @@ export async function storeFromSeed(seed: Seed): Promise<EmulatorStore> {
     // Fail at start-up, not at the first token, when a seeded template cannot work.
     assertValidClaims(template.claims);
     if (custom_signing) await importCustomSigningKey(custom_signing);
-    store.createJwtTemplate({ ...template, custom_signing }, id);
+    store.jwtTemplates.create({ ...template, custom_signing }, id);
   }
   return store;
 }

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { clerkErrorResponse, type ClerkError } from "./http";
-import type { JsonObject } from "./store";
+import type { JsonObject } from "./store/json";
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; response: Response };
 

@@ -6,7 +6,8 @@ import {
   specValidationTitle,
   validateEveryResponse,
 } from "./support/clerk-openapi";
-import { callBackendApi, startTestEmulator, type TestEmulator } from "./support/emulator";
+import { callBackendApi } from "../../support/backend-api";
+import { startTestEmulator, type TestEmulator } from "./support/emulator";
 
 const spec = validateEveryResponse();
 let test: TestEmulator;

@@ -3,7 +3,8 @@ import { createClerkClient } from "@clerk/backend";
 import { importSPKI, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
-import { callBackendApi, startTestEmulator, type TestEmulator } from "./support/emulator";
+import { callBackendApi } from "../../support/backend-api";
+import { startTestEmulator, type TestEmulator } from "./support/emulator";
 import { APP_ORIGIN, Browser, PROXY_URL, claimsOf, setCookieNamed } from "./support/frontend-api";
 import { setTimeout as sleep } from "node:timers/promises";
 

@@ -1,7 +1,8 @@
 import { verifyToken } from "@clerk/backend";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
-import { callBackendApi, startTestEmulator, type TestEmulator } from "./support/emulator";
+import { callBackendApi } from "../../support/backend-api";
+import { startTestEmulator, type TestEmulator } from "./support/emulator";
 import { APP_ORIGIN, Browser, claimsOf, setCookieNamed } from "./support/frontend-api";
 
 // Session upkeep (tokens, touch) and sign-out, as clerk-js drives them once signed in.

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
-import { callBackendApi, startTestEmulator, type TestEmulator } from "./support/emulator";
+import { callBackendApi } from "../../support/backend-api";
+import { startTestEmulator, type TestEmulator } from "./support/emulator";
 import { Browser, claimsOf, setCookieNamed } from "./support/frontend-api";
 
 // Email + password sign-up as <SignUp/> drives it: create, prepare the email code, attempt it.

@@ -9,7 +9,7 @@ import {
   publicJwkOf,
   publishableKeyFor,
 } from "../src/tokens/keys";
-import { makeTempDir } from "./support/tmp";
+import { makeTempDir } from "../../support/temp-dir";
 
 describe("publishable key", () => {
   it("is pk_live_ + base64 of the frontend API host and $", () => {

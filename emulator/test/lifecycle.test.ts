@@ -8,8 +8,9 @@ import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
 import { startEmulator } from "../src/index";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
-import { callBackendApi, startTestEmulator, type TestEmulator } from "./support/emulator";
-import { makeTempDir } from "./support/tmp";
+import { callBackendApi } from "../../support/backend-api";
+import { startTestEmulator, type TestEmulator } from "./support/emulator";
+import { makeTempDir } from "../../support/temp-dir";
 import { claimsOf } from "./support/frontend-api";
 
 const spec = validateEveryResponse();

@@ -4,23 +4,24 @@ import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_SEED_FILE } from "../src/index";
 import { verifyPassword } from "../src/passwords";
 import { readSeedFile, storeFromSeed } from "../src/seed";
-import { DuplicateTemplateNameError, EmulatorStore } from "../src/store";
+import { EmulatorStore } from "../src/store";
+import { DuplicateTemplateNameError } from "../src/store/jwt-templates";
 import { templateRecord, userRecord } from "./support/fixtures";
-import { makeTempDir } from "./support/tmp";
+import { makeTempDir } from "../../support/temp-dir";
 
 const seededStore = async () => storeFromSeed(await readSeedFile(DEFAULT_SEED_FILE));
 
 describe("the seed", () => {
   it("holds Alice and Bob, an active session each, and the three templates", async () => {
     const store = await seededStore();
-    const alice = store.getUser("user_seed_alice");
+    const alice = store.users.get("user_seed_alice");
     expect(alice).toMatchObject({
       first_name: "Alice",
       primary_email_address_id: alice?.email_addresses[0]?.id,
       email_addresses: [{ email_address: "alice@example.com", verified: true }],
       public_metadata: { role: "admin", plan: "pro", addresses: { Home: expect.any(String) } },
     });
-    expect(store.getUser("user_seed_bob")).toMatchObject({
+    expect(store.users.get("user_seed_bob")).toMatchObject({
       email_addresses: [{ email_address: "bob@example.com" }],
     });
     // Passwords are kept as digests, never as written in the seed file.
@@ -28,30 +29,30 @@ describe("the seed", () => {
     expect(aliceDigest).toMatch(/^scrypt\$/);
     expect(await verifyPassword("alice-password-1", aliceDigest)).toBe(true);
     expect(await verifyPassword("bob-password-1", aliceDigest)).toBe(false);
-    expect(await verifyPassword("bob-password-1", store.getUser("user_seed_bob")?.password_digest ?? "")).toBe(true);
-    expect(store.getSession("sess_seed_alice")).toMatchObject({
+    expect(await verifyPassword("bob-password-1", store.users.get("user_seed_bob")?.password_digest ?? "")).toBe(true);
+    expect(store.sessions.get("sess_seed_alice")).toMatchObject({
       user_id: "user_seed_alice",
       client_id: "client_seed_alice",
       status: "active",
     });
-    expect(store.getSession("sess_seed_bob")).toMatchObject({
+    expect(store.sessions.get("sess_seed_bob")).toMatchObject({
       user_id: "user_seed_bob",
       client_id: "client_seed_bob",
       status: "active",
     });
-    expect(store.getClient("client_seed_alice")?.session_ids).toEqual(["sess_seed_alice"]);
-    expect(store.listJwtTemplates().map((template) => [template.id, template.name])).toEqual([
+    expect(store.clients.get("client_seed_alice")?.session_ids).toEqual(["sess_seed_alice"]);
+    expect(store.jwtTemplates.list().map((template) => [template.id, template.name])).toEqual([
       ["jtmp_seed_test", "test"],
       ["jtmp_seed_profile", "profile"],
       ["jtmp_seed_partner_hs256", "partner-hs256"],
     ]);
-    expect(store.findJwtTemplateByName("partner-hs256")?.custom_signing).toMatchObject({ algorithm: "HS256" });
+    expect(store.jwtTemplates.findByName("partner-hs256")?.custom_signing).toMatchObject({ algorithm: "HS256" });
   });
 
   it("gives each store its own copy, so emulators never share state", async () => {
     const [first, second] = await Promise.all([seededStore(), seededStore()]);
-    first.revokeSession("sess_seed_alice");
-    expect(second.getSession("sess_seed_alice")?.status).toBe("active");
+    first.sessions.revoke("sess_seed_alice");
+    expect(second.sessions.get("sess_seed_alice")?.status).toBe("active");
   });
 
   describe("when the file is wrong", () => {
@@ -96,38 +97,38 @@ describe("the seed", () => {
 describe("EmulatorStore", () => {
   it("creates sessions on new or existing clients, and revokes them", () => {
     const store = new EmulatorStore();
-    store.addUser(userRecord());
-    const first = store.createSession({ userId: "user_john" });
-    const second = store.createSession({ userId: "user_john", clientId: first.client_id });
+    store.users.add(userRecord());
+    const first = store.sessions.create({ userId: "user_john" });
+    const second = store.sessions.create({ userId: "user_john", clientId: first.client_id });
 
     expect(first).toMatchObject({ id: expect.stringMatching(/^sess_/), status: "active", origin: null });
     expect(first.expire_at).toBeGreaterThan(first.created_at);
-    expect(store.getClient(first.client_id)?.session_ids).toEqual([first.id, second.id]);
+    expect(store.clients.get(first.client_id)?.session_ids).toEqual([first.id, second.id]);
 
-    expect(store.revokeSession(first.id)?.status).toBe("revoked");
-    expect(store.getSession(first.id)?.status).toBe("revoked");
-    expect(store.revokeSession("sess_unknown")).toBeUndefined();
-    expect(() => store.createSession({ userId: "user_nobody" })).toThrow(/No user exists/);
+    expect(store.sessions.revoke(first.id)?.status).toBe("revoked");
+    expect(store.sessions.get(first.id)?.status).toBe("revoked");
+    expect(store.sessions.revoke("sess_unknown")).toBeUndefined();
+    expect(() => store.sessions.create({ userId: "user_nobody" })).toThrow(/No user exists/);
   });
 
   it("keeps JWT template names unique across create and update", () => {
     const store = new EmulatorStore();
     const { id: _id, created_at: _c, updated_at: _u, ...input } = templateRecord();
-    const created = store.createJwtTemplate(input);
-    const other = store.createJwtTemplate({ ...input, name: "other" });
+    const created = store.jwtTemplates.create(input);
+    const other = store.jwtTemplates.create({ ...input, name: "other" });
 
     expect(created.id).toMatch(/^jtmp_/);
-    expect(() => store.createJwtTemplate(input)).toThrow(DuplicateTemplateNameError);
-    expect(() => store.updateJwtTemplate(other, { name: "test" })).toThrow(DuplicateTemplateNameError);
-    expect(store.updateJwtTemplate(other, { name: "renamed", lifetime: 120 })).toMatchObject({
+    expect(() => store.jwtTemplates.create(input)).toThrow(DuplicateTemplateNameError);
+    expect(() => store.jwtTemplates.update(other, { name: "test" })).toThrow(DuplicateTemplateNameError);
+    expect(store.jwtTemplates.update(other, { name: "renamed", lifetime: 120 })).toMatchObject({
       name: "renamed",
       lifetime: 120,
     });
-    expect(store.updateJwtTemplate(created, { name: "test" }).name).toBe("test");
-    expect(store.findJwtTemplateByName("renamed")?.id).toBe(other.id);
+    expect(store.jwtTemplates.update(created, { name: "test" }).name).toBe("test");
+    expect(store.jwtTemplates.findByName("renamed")?.id).toBe(other.id);
 
-    expect(store.deleteJwtTemplate(created.id)).toBe(true);
-    expect(store.deleteJwtTemplate(created.id)).toBe(false);
-    expect(store.listJwtTemplates().map((template) => template.name)).toEqual(["renamed"]);
+    expect(store.jwtTemplates.delete(created.id)).toBe(true);
+    expect(store.jwtTemplates.delete(created.id)).toBe(false);
+    expect(store.jwtTemplates.list().map((template) => template.name)).toEqual(["renamed"]);
   });
 });

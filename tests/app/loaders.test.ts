@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
-import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 
 /**
  * The route modules' loaders called directly, as Remix calls them, running the

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { reusableForMs, serverTimingOf, TemplateTokenCache } from "~/token-cache.server";
-import { unsignedToken } from "../support/forge";
+import { unsignedToken } from "../../support/forge";
 
 /**
  * The token cache on its own, with a clock the test moves and a stand-in for

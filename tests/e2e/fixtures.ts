@@ -1,5 +1,5 @@
 import { decodeJwt } from "jose";
-import { mintSessionToken } from "../support/clerk-env";
+import { mintSessionToken } from "../../support/clerk-env";
 import { test as base, expect, type BrowserContext } from "@playwright/test";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);

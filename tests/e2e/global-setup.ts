@@ -1,5 +1,5 @@
-import { startAppServer } from "../support/app-server";
-import { appEnvFor } from "../support/clerk-env";
+import { startAppServer } from "../../support/app-server";
+import { appEnvFor } from "../../support/clerk-env";
 import { startTestEmulator } from "../support/emulator";
 
 /**

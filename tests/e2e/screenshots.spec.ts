@@ -28,6 +28,11 @@ for (const width of WIDTHS) {
     await expectNoHorizontalScroll(page);
     await page.screenshot(shot("sign-in", width));
 
+    await page.goto("/sign-up");
+    await expect(page.getByLabel("Email address")).toBeVisible();
+    await expectNoHorizontalScroll(page);
+    await page.screenshot(shot("sign-up", width));
+
     await signInThroughClerk(page, baseURL!, ALICE.email, ALICE.password);
     await expectSignedIn(page);
     await page.getByLabel("JWT template").selectOption("profile");

@@ -1,5 +1,5 @@
-import { startAppServer, type AppServer } from "../support/app-server";
-import { appEnvFor } from "../support/clerk-env";
+import { startAppServer, type AppServer } from "../../support/app-server";
+import { appEnvFor } from "../../support/clerk-env";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { expect, test } from "./fixtures";
 import { ALICE, expectSignedIn, signInThroughClerk } from "./clerk-ui";

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FaultsInput } from "../../emulator/src/faults";
-import { startAppServer, type AppServer } from "../support/app-server";
-import { templateTokenCallCounter } from "../support/clerk-calls";
-import { appEnvFor, mintSessionToken, revokeSession } from "../support/clerk-env";
+import { startAppServer, type AppServer } from "../../support/app-server";
+import { templateTokenCallCounter } from "../../support/clerk-calls";
+import { appEnvFor, mintSessionToken, revokeSession } from "../../support/clerk-env";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 
 /**

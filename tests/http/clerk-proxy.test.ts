@@ -7,8 +7,8 @@ import {
   type OutgoingHttpHeaders,
 } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "../support/app-server";
-import { appEnvFor } from "../support/clerk-env";
+import { startAppServer, type AppServer } from "../../support/app-server";
+import { appEnvFor } from "../../support/clerk-env";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 
 /**

@@ -1,7 +1,7 @@
 import { once } from "node:events";
 import { createConnection, createServer, type AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
-import { freePort, spawnNpm, waitUntilServed } from "../support/app-server";
+import { freePort, spawnNpm, waitUntilServed } from "../../support/app-server";
 
 /** `npm run <script>` with exactly this environment (plus PATH), in its own process group. */
 const runScript = (script: string, env: Record<string, string>) =>

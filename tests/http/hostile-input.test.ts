@@ -1,8 +1,8 @@
 import { decodeJwt, generateKeyPair, SignJWT, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "../support/app-server";
+import { startAppServer, type AppServer } from "../../support/app-server";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
-import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 import {
   hs256WithPublicKey,
   sessionClaims,
@@ -10,7 +10,7 @@ import {
   signWithOtherKey,
   tamper,
   unsignedToken,
-} from "../support/forge";
+} from "../../support/forge";
 import { rawRequest } from "../support/raw-http";
 import { cookieSuffix } from "../../emulator/src/routes/frontend/cookies";
 

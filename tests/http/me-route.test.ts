@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "../support/app-server";
-import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { startAppServer, type AppServer } from "../../support/app-server";
+import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 
 const ROUTE = "/api/me";

@@ -1,9 +1,9 @@
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { REPO_ROOT, startAppServer, type AppServer } from "../support/app-server";
+import { REPO_ROOT, startAppServer, type AppServer } from "../../support/app-server";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
-import { appEnvFor, mintSessionToken } from "../support/clerk-env";
+import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 
 const JWT_IN_TEXT = /eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runAppServerToExit } from "../support/app-server";
+import { runAppServerToExit } from "../../support/app-server";
 
 describe("npm start", () => {
   it("refuses to start without Clerk keys and says which variable is missing", async () => {

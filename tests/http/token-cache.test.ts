@@ -1,12 +1,12 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "../support/app-server";
-import { templateTokenCallCounter } from "../support/clerk-calls";
-import { appEnvFor, mintSessionToken, revokeSession } from "../support/clerk-env";
+import { startAppServer, type AppServer } from "../../support/app-server";
+import { templateTokenCallCounter } from "../../support/clerk-calls";
+import { appEnvFor, mintSessionToken, revokeSession } from "../../support/clerk-env";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
-import { sessionClaims, signWithInstanceKey } from "../support/forge";
-import { writeSeedWithSessions, type SeededSession } from "../support/seed-sessions";
-import { makeTempDir } from "../../emulator/test/support/tmp";
+import { sessionClaims, signWithInstanceKey } from "../../support/forge";
+import { writeSeedWithSessions, type SeededSession } from "../../support/seed-sessions";
+import { makeTempDir } from "../../support/temp-dir";
 
 /**
  * Template-token reuse in the production server, against the emulator (Clerk

@@ -1,8 +1,8 @@
 import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "../support/app-server";
+import { startAppServer, type AppServer } from "../../support/app-server";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
-import { appEnvFor, mintSessionToken, SEEDED_TEMPLATES, revokeSession } from "../support/clerk-env";
+import { appEnvFor, mintSessionToken, SEEDED_TEMPLATES, revokeSession } from "../../support/clerk-env";
 import {
   hs256WithPublicKey,
   sessionClaims,
@@ -10,7 +10,7 @@ import {
   signWithOtherKey,
   tamper,
   unsignedToken,
-} from "../support/forge";
+} from "../../support/forge";
 
 const ROUTE = "/api/get-token-example";
 const UNKNOWN_TO_CLERK = "not-in-clerk";

@@ -1,5 +1,8 @@
 import { SignJWT, importPKCS8, type CryptoKey, type JWTPayload } from "jose";
-import type { CustomSigning, Json, JsonObject, JwtTemplateRecord, SessionRecord, UserRecord } from "../store";
+import type { Json, JsonObject } from "../store/json";
+import type { CustomSigning, JwtTemplateRecord } from "../store/jwt-templates";
+import type { SessionRecord } from "../store/sessions";
+import type { UserRecord } from "../store/users";
 import { defaultClaims, nowInSeconds, signWithInstanceKey, type TokenIssuer } from "./signing";
 
 /** Algorithms a template's own signing key may use. */

@@ -1,4 +1,4 @@
-import type { SessionRecord } from "../store";
+import type { SessionRecord } from "../store/sessions";
 import { defaultClaims, nowInSeconds, signWithInstanceKey, type TokenIssuer } from "./signing";
 
 // Backdating nbf a little keeps a fresh token valid on a server whose clock runs slightly behind.

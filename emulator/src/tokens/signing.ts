@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { SignJWT, type CryptoKey, type JWTPayload } from "jose";
-import type { SessionRecord } from "../store";
+import type { SessionRecord } from "../store/sessions";
 
 /** What minting needs to know about the instance. */
 export interface TokenIssuer {

@@ -1,5 +1,7 @@
 import { exportJWK, generateKeyPair, type JWK } from "jose";
-import type { JwtTemplateRecord, SessionRecord, UserRecord } from "../../src/store";
+import type { JwtTemplateRecord } from "../../src/store/jwt-templates";
+import type { SessionRecord } from "../../src/store/sessions";
+import type { UserRecord } from "../../src/store/users";
 import { importSigningKey, publicJwkOf } from "../../src/tokens/keys";
 import type { TokenIssuer } from "../../src/tokens/signing";
 

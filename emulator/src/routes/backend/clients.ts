@@ -8,7 +8,7 @@ import { jsonResponse, notFoundResponse } from "../../http";
  */
 export function clientRoutes({ store }: EmulatorContext): Hono {
   return new Hono().get("/handshake_payload", (c) => {
-    const directives = store.getHandshakePayload(c.req.query("nonce") ?? "");
+    const directives = store.handshakePayloads.get(c.req.query("nonce") ?? "");
     return directives
       ? jsonResponse({ directives })
       : notFoundResponse("No handshake payload exists for this nonce", "It is unknown, or older than a minute.");

@@ -8,7 +8,7 @@ import {
   type CustomSigning,
   type JwtTemplateInput,
   type JwtTemplateRecord,
-} from "../../store";
+} from "../../store/jwt-templates";
 import {
   CUSTOM_SIGNING_ALGORITHMS,
   TEMPLATE_DEFAULTS,
@@ -115,7 +115,7 @@ export function jwtTemplateRoutes({ store }: EmulatorContext): Hono {
       const query = parseParams(c.req.query(), listQuerySchema);
       if (!query.ok) return query.response;
       const { paginated, limit, offset } = query.data;
-      const all = store.listJwtTemplates();
+      const all = store.jwtTemplates.list();
       const page = all.slice(offset, offset + limit).map(jwtTemplateResource);
       // The description documents a plain array; @clerk/backend asks for `paginated=true` and reads either.
       return jsonResponse(paginated === "true" ? { data: page, total_count: all.length } : page);
@@ -124,23 +124,23 @@ export function jwtTemplateRoutes({ store }: EmulatorContext): Hono {
       const fields = await parseTemplateBody(c.req.raw);
       if (!fields.ok) return fields.response;
       const defaults = { ...TEMPLATE_DEFAULTS, custom_signing: null };
-      return savedTemplateResponse(() => store.createJwtTemplate({ ...defaults, ...fields.data }));
+      return savedTemplateResponse(() => store.jwtTemplates.create({ ...defaults, ...fields.data }));
     })
     .get("/:id", (c) => {
-      const template = store.getJwtTemplate(c.req.param("id"));
+      const template = store.jwtTemplates.get(c.req.param("id"));
       return template ? jsonResponse(jwtTemplateResource(template)) : templateNotFound(c.req.param("id"));
     })
     .patch("/:id", async (c) => {
       const id = c.req.param("id");
-      const template = store.getJwtTemplate(id);
+      const template = store.jwtTemplates.get(id);
       if (!template) return templateNotFound(id);
       const fields = await parseTemplateBody(c.req.raw);
       if (!fields.ok) return fields.response;
-      return savedTemplateResponse(() => store.updateJwtTemplate(template, fields.data));
+      return savedTemplateResponse(() => store.jwtTemplates.update(template, fields.data));
     })
     .delete("/:id", (c) => {
       const id = c.req.param("id");
-      return store.deleteJwtTemplate(id)
+      return store.jwtTemplates.delete(id)
         ? jsonResponse({ object: "jwt_template", id, deleted: true })
         : templateNotFound(id);
     });

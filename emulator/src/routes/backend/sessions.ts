@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { EmulatorContext } from "../../context";
 import { jsonResponse, notFoundResponse } from "../../http";
 import { sessionResource } from "../../resources";
-import { isLiveSession } from "../../store";
+import { isLiveSession } from "../../store/sessions";
 import { mintTemplateToken } from "../../tokens/jwt-template";
 import { mintSessionToken } from "../../tokens/session-token";
 import { lifetimeSeconds, parseJsonBody } from "../../validation";
@@ -24,7 +24,7 @@ export function sessionRoutes(context: EmulatorContext): Hono {
     const expiresInSeconds = body.data.expires_in_seconds ?? undefined;
 
     const sessionId = c.req.param("id") ?? "";
-    const session = store.getSession(sessionId);
+    const session = store.sessions.get(sessionId);
     if (!session) return sessionNotFound(sessionId);
     if (!isLiveSession(session)) {
       return notFoundResponse(
@@ -37,9 +37,9 @@ export function sessionRoutes(context: EmulatorContext): Hono {
       const lifetimeSeconds = expiresInSeconds ?? context.sessionTokenLifetimeSeconds;
       return jsonResponse({ object: "token", jwt: await mintSessionToken({ issuer, session, lifetimeSeconds }) });
     }
-    const template = store.findJwtTemplateByName(templateName);
+    const template = store.jwtTemplates.findByName(templateName);
     if (!template) return notFoundResponse(`No JWT template exists with name: ${templateName}`);
-    const user = store.getUser(session.user_id);
+    const user = store.users.get(session.user_id);
     if (!user) return userNotFound(session.user_id);
     const jwt = await mintTemplateToken({ issuer, template, session, user, expiresInSeconds });
     return jsonResponse({ object: "token", jwt });
@@ -47,11 +47,11 @@ export function sessionRoutes(context: EmulatorContext): Hono {
 
   return new Hono()
     .get("/:id", (c) => {
-      const session = store.getSession(c.req.param("id"));
+      const session = store.sessions.get(c.req.param("id"));
       return session ? jsonResponse(sessionResource(session)) : sessionNotFound(c.req.param("id"));
     })
     .post("/:id/revoke", (c) => {
-      const session = store.revokeSession(c.req.param("id"));
+      const session = store.sessions.revoke(c.req.param("id"));
       return session ? jsonResponse(sessionResource(session)) : sessionNotFound(c.req.param("id"));
     })
     .post("/:id/tokens", (c) => createToken(c))

@@ -9,7 +9,7 @@ export function userNotFound(id: string): Response {
 
 export function userRoutes({ store }: EmulatorContext): Hono {
   return new Hono().get("/:id", (c) => {
-    const user = store.getUser(c.req.param("id"));
+    const user = store.users.get(c.req.param("id"));
     return user ? jsonResponse(userResource(user)) : userNotFound(c.req.param("id"));
   });
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { ClientRecord } from "../../store";
+import type { ClientRecord } from "../../store/clients";
 
 // The cookies a production Clerk instance's Frontend API sets. Behind the app's same-origin
 // proxy they land on the app's host: host-only (no Domain), Path=/ (not the proxy's path),

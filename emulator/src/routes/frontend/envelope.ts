@@ -2,7 +2,10 @@ import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
 import type { EmulatorContext } from "../../context";
 import { clerkErrorResponse, jsonResponse, notFoundResponse } from "../../http";
-import { isLiveSession, type ClientRecord, type EmulatorStore, type SessionRecord, type UserRecord } from "../../store";
+import type { ClientRecord } from "../../store/clients";
+import type { EmulatorStore } from "../../store";
+import { isLiveSession, type SessionRecord } from "../../store/sessions";
+import type { UserRecord } from "../../store/users";
 import { mintSessionToken } from "../../tokens/session-token";
 import { CLIENT_COOKIE, clientCookie, clientUatCookies, withCookies } from "./cookies";
 import { clientJSON, sessionJSON, signInJSON, signUpJSON, type SessionJSON } from "./resources";
@@ -13,12 +16,12 @@ import { clientJSON, sessionJSON, signInJSON, signUpJSON, type SessionJSON } fro
 /** The client the request's `__client` cookie names, if the emulator knows it. */
 export function currentClient(c: Context, store: EmulatorStore): ClientRecord | undefined {
   const token = getCookie(c, CLIENT_COOKIE);
-  return token === undefined ? undefined : store.findClientByCookie(token);
+  return token === undefined ? undefined : store.clients.findByCookie(token);
 }
 
 /** The session a signed-in client uses: its last active one, else its newest live one. */
 export function activeSessionOf(store: EmulatorStore, client: ClientRecord): SessionRecord | undefined {
-  const live = store.liveSessionsOf(client);
+  const live = store.sessions.liveOn(client);
   return live.find((session) => session.id === client.last_active_session_id) ?? live.at(-1);
 }
 
@@ -28,12 +31,12 @@ export function activeSessionOf(store: EmulatorStore, client: ClientRecord): Ses
  * server requires (else it asks for a handshake).
  */
 export function clientUat(store: EmulatorStore, client: ClientRecord | undefined): number {
-  return client && store.liveSessionsOf(client).length > 0 ? Math.floor(client.updated_at / 1000) : 0;
+  return client && store.sessions.liveOn(client).length > 0 ? Math.floor(client.updated_at / 1000) : 0;
 }
 
 /** The user a session or sign-in belongs to. @throws if missing: users are never deleted. */
 export function userOf(store: EmulatorStore, userId: string): UserRecord {
-  const user = store.getUser(userId);
+  const user = store.users.get(userId);
   if (!user) throw new Error(`No user exists with id: ${userId}`);
   return user;
 }
@@ -53,10 +56,10 @@ export async function renderSession(context: EmulatorContext, session: SessionRe
 /** The whole client: its live sessions, and the sign-in and sign-up in progress. */
 export async function renderClient(context: EmulatorContext, client: ClientRecord) {
   const { store } = context;
-  const signIn = client.sign_in_id === null ? undefined : store.getSignIn(client.sign_in_id);
-  const signUp = client.sign_up_id === null ? undefined : store.getSignUp(client.sign_up_id);
+  const signIn = client.sign_in_id === null ? undefined : store.signIns.get(client.sign_in_id);
+  const signUp = client.sign_up_id === null ? undefined : store.signUps.get(client.sign_up_id);
   return clientJSON(client, {
-    sessions: await Promise.all(store.liveSessionsOf(client).map((session) => renderSession(context, session))),
+    sessions: await Promise.all(store.sessions.liveOn(client).map((session) => renderSession(context, session))),
     signIn: signIn ? signInJSON(signIn, userOf(store, signIn.user_id)) : null,
     signUp: signUp ? signUpJSON(signUp) : null,
   });

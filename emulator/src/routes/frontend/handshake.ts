@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import type { EmulatorContext } from "../../context";
 import { formError, invalidParam, missingParam } from "../../http";
-import type { ClientRecord } from "../../store";
+import type { ClientRecord } from "../../store/clients";
 import { signWithInstanceKey } from "../../tokens/signing";
 import {
   HANDSHAKE_COOKIE,
@@ -64,7 +64,7 @@ export function handshakeRoutes(context: EmulatorContext): Hono {
     const token = await signWithInstanceKey({ handshake: directives }, context.issuer);
     const byNonce = c.req.query("format") === "nonce" && token.length > MAX_HANDSHAKE_TOKEN_LENGTH;
     const cookie = byNonce
-      ? handshakeCookie(HANDSHAKE_NONCE_COOKIE, store.saveHandshakePayload(directives))
+      ? handshakeCookie(HANDSHAKE_NONCE_COOKIE, store.handshakePayloads.save(directives))
       : handshakeCookie(HANDSHAKE_COOKIE, token);
     const redirect = new Response(null, {
       status: 307,

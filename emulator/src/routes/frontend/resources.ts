@@ -1,5 +1,9 @@
 import { userResource } from "../../resources";
-import type { ClientRecord, SessionRecord, SignInRecord, SignUpRecord, UserRecord } from "../../store";
+import type { ClientRecord } from "../../store/clients";
+import type { SessionRecord } from "../../store/sessions";
+import type { SignInRecord } from "../../store/sign-ins";
+import type { SignUpRecord } from "../../store/sign-ups";
+import type { UserRecord } from "../../store/users";
 import { factorVerificationAge } from "../../tokens/session-token";
 
 // Frontend API objects, shaped as Clerk's Frontend API description (fapi-2025-11-10.yml)

@@ -1,7 +1,8 @@
 import { Hono, type Context } from "hono";
 import type { EmulatorContext } from "../../context";
 import { jsonResponse, notFoundResponse } from "../../http";
-import { isLiveSession, type ClientRecord, type SessionRecord } from "../../store";
+import type { ClientRecord } from "../../store/clients";
+import { isLiveSession, type SessionRecord } from "../../store/sessions";
 import { mintTemplateToken } from "../../tokens/jwt-template";
 import { withCookies } from "./cookies";
 import {
@@ -27,7 +28,7 @@ export function clientSessionRoutes(context: EmulatorContext): Hono {
     const id = c.req.param("id") ?? "";
     const client = currentClient(c, store);
     if (!client) return signedOut();
-    const session = store.getSession(id);
+    const session = store.sessions.get(id);
     if (session?.client_id !== client.id) return notFoundOnClient("session", id);
     return isLiveSession(session) ? { client, session } : signedOut();
   }
@@ -35,7 +36,7 @@ export function clientSessionRoutes(context: EmulatorContext): Hono {
   async function close(c: Context, status: "ended" | "removed"): Promise<Response> {
     const found = liveSession(c);
     if (found instanceof Response) return found;
-    store.closeSession(found.session, status);
+    store.sessions.close(found.session, status);
     return clientEnvelope(context, found.client, await renderSession(context, found.session));
   }
 
@@ -44,7 +45,7 @@ export function clientSessionRoutes(context: EmulatorContext): Hono {
       // `clerk.signOut()` in single session mode: every session ends, the `__client` cookie stays.
       .delete("/", async (c) => {
         const client = currentClient(c, store);
-        for (const session of client ? store.liveSessionsOf(client) : []) store.closeSession(session, "removed");
+        for (const session of client ? store.sessions.liveOn(client) : []) store.sessions.close(session, "removed");
         const rendered = client ? await renderClient(context, client) : null;
         return withCookies(jsonResponse({ response: rendered, client: rendered }), clientCookies(context, client));
       })
@@ -58,7 +59,7 @@ export function clientSessionRoutes(context: EmulatorContext): Hono {
         const found = liveSession(c);
         if (found instanceof Response) return found;
         const name = c.req.param("template");
-        const template = store.findJwtTemplateByName(name);
+        const template = store.jwtTemplates.findByName(name);
         if (!template) return notFoundResponse(`No JWT template exists with name: ${name}`);
         const { session } = found;
         const user = userOf(store, session.user_id);
@@ -68,7 +69,7 @@ export function clientSessionRoutes(context: EmulatorContext): Hono {
       .post("/:id/touch", async (c) => {
         const found = liveSession(c);
         if (found instanceof Response) return found;
-        store.touchSession(found.session);
+        store.sessions.touch(found.session);
         return clientEnvelope(context, found.client, await renderSession(context, found.session));
       })
       .post("/:id/end", (c) => close(c, "ended"))

@@ -2,7 +2,9 @@ import { Hono, type Context } from "hono";
 import type { EmulatorContext } from "../../context";
 import { formError, missingParam } from "../../http";
 import { verifyPassword } from "../../passwords";
-import type { ClientRecord, SignInRecord, UserRecord } from "../../store";
+import type { ClientRecord } from "../../store/clients";
+import type { SignInRecord } from "../../store/sign-ins";
+import type { UserRecord } from "../../store/users";
 import {
   activeSessionOf,
   alreadyComplete,
@@ -46,7 +48,7 @@ export function signInRoutes(context: EmulatorContext): Hono {
   function signInOf(c: Context): { client: ClientRecord; signIn: SignInRecord } | Response {
     const id = c.req.param("id") ?? "";
     const client = currentClient(c, store);
-    const signIn = store.getSignIn(id);
+    const signIn = store.signIns.get(id);
     return client && signIn?.client_id === client.id ? { client, signIn } : notFoundOnClient("sign-in", id);
   }
 
@@ -63,7 +65,7 @@ export function signInRoutes(context: EmulatorContext): Hono {
     if (params.strategy !== "password") return strategyInvalid("Only the password strategy is emulated.");
     const problem = await passwordProblem(userOf(store, signIn.user_id), params.password);
     if (problem) return problem;
-    store.completeSignIn(client, signIn, appOrigin(c));
+    store.signIns.complete(client, signIn, appOrigin(c));
     return respond(client, signIn);
   }
 
@@ -74,7 +76,7 @@ export function signInRoutes(context: EmulatorContext): Hono {
       if (!identifier) return missingParam("identifier");
       const existing = currentClient(c, store);
       if (existing && activeSessionOf(store, existing)) return sessionExists();
-      const user = store.findUserByEmail(identifier);
+      const user = store.users.findByEmail(identifier);
       if (!user) return identifierNotFound();
       // The password arrives with the identifier when the browser autofilled it.
       const withPassword = params.strategy === "password";
@@ -82,9 +84,9 @@ export function signInRoutes(context: EmulatorContext): Hono {
         const problem = await passwordProblem(user, params.password);
         if (problem) return problem;
       }
-      const client = existing ?? store.createClient();
-      const signIn = store.createSignIn(client, user, identifier);
-      if (withPassword) store.completeSignIn(client, signIn, appOrigin(c));
+      const client = existing ?? store.clients.create();
+      const signIn = store.signIns.create(client, user, identifier);
+      if (withPassword) store.signIns.complete(client, signIn, appOrigin(c));
       return respond(client, signIn);
     })
     .get("/:id", (c) => {

@@ -3,7 +3,8 @@ import { z } from "zod";
 import type { EmulatorContext } from "../../context";
 import { formError, invalidParam, missingParam } from "../../http";
 import { hashPassword } from "../../passwords";
-import { emailCodeVerification, type ClientRecord, type SignUpFields, type SignUpRecord } from "../../store";
+import type { ClientRecord } from "../../store/clients";
+import { emailCodeVerification, type SignUpFields, type SignUpRecord } from "../../store/sign-ups";
 import type { Parsed } from "../../validation";
 import {
   activeSessionOf,
@@ -49,7 +50,7 @@ export function signUpRoutes(context: EmulatorContext): Hono {
           response: formError("form_param_format_invalid", "email_address", "is invalid", longMessage),
         };
       }
-      if (store.findUserByEmail(email)) return { ok: false, response: identifierExists() };
+      if (store.users.findByEmail(email)) return { ok: false, response: identifierExists() };
       fields.email_address = email;
     }
     if (params.password !== undefined) {
@@ -74,7 +75,7 @@ export function signUpRoutes(context: EmulatorContext): Hono {
   function signUpOf(c: Context): { client: ClientRecord; signUp: SignUpRecord } | Response {
     const id = c.req.param("id") ?? "";
     const client = currentClient(c, store);
-    const signUp = store.getSignUp(id);
+    const signUp = store.signUps.get(id);
     return client && signUp?.client_id === client.id ? { client, signUp } : notFoundOnClient("sign-up", id);
   }
 
@@ -94,9 +95,9 @@ export function signUpRoutes(context: EmulatorContext): Hono {
     const ready = next.email_verification.status === "verified" && missingSignUpFields(next).length === 0;
     const email = ready ? next.email_address : null;
     // Someone may have signed up with the same address meanwhile.
-    if (email !== null && store.findUserByEmail(email)) return identifierExists();
+    if (email !== null && store.users.findByEmail(email)) return identifierExists();
     Object.assign(signUp, changes);
-    if (email !== null) store.completeSignUp(client, signUp, email, appOrigin(c));
+    if (email !== null) store.signUps.complete(client, signUp, email, appOrigin(c));
   }
 
   return (
@@ -106,9 +107,9 @@ export function signUpRoutes(context: EmulatorContext): Hono {
         if (existing && activeSessionOf(store, existing)) return sessionExists();
         const fields = await parseFields(await formParams(c));
         if (!fields.ok) return fields.response;
-        const client = existing ?? store.createClient();
+        const client = existing ?? store.clients.create();
         const empty = { email_address: null, password_digest: null, first_name: null, last_name: null };
-        const signUp = store.createSignUp(client, { ...empty, ...fields.data });
+        const signUp = store.signUps.create(client, { ...empty, ...fields.data });
         return clientEnvelope(context, client, signUpJSON(signUp));
       })
       .get("/:id", (c) => {

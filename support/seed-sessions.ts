@@ -1,6 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { DEFAULT_SEED_FILE } from "../../emulator/src/index";
+import { DEFAULT_SEED_FILE } from "../emulator/src/index";
 
 export interface SeededSession {
   sessionId: string;

@@ -1,6 +1,6 @@
-import type { RunningEmulator } from "../../emulator/src/index";
-import { callBackendApi } from "../../emulator/test/support/emulator";
-import { offlineClerkEnv, SEEDED_TEMPLATES } from "../../scripts/offline-clerk";
+import type { RunningEmulator } from "../emulator/src/index";
+import { callBackendApi } from "./backend-api";
+import { offlineClerkEnv, SEEDED_TEMPLATES } from "../scripts/offline-clerk";
 
 export { SEEDED_TEMPLATES };
 

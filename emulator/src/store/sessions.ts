@@ -1,0 +1,98 @@
+import type { ClientRecord, ClientStore } from "./clients";
+import { newId } from "./json";
+import { SESSION_ABANDON_AFTER_MS, SESSION_EXPIRE_AFTER_MS } from "./lifetimes";
+import type { UserStore } from "./users";
+
+export type SessionStatus =
+  "active" | "revoked" | "ended" | "expired" | "removed" | "abandoned" | "replaced" | "pending";
+
+export interface SessionRecord {
+  id: string;
+  user_id: string;
+  client_id: string;
+  status: SessionStatus;
+  /** The app's origin when a browser signed in; the `azp` claim of its tokens. */
+  origin: string | null;
+  last_active_at: number;
+  expire_at: number;
+  abandon_at: number;
+  created_at: number;
+  updated_at: number;
+}
+
+/**
+ * Whether a session counts as signed in, and so can mint tokens. A pending
+ * session does: its tokens say `sts: "pending"` and SDKs treat them as signed out.
+ */
+export function isLiveSession(session: SessionRecord): boolean {
+  return session.status === "active" || session.status === "pending";
+}
+
+/** Sessions, and the signed-in state of the clients (devices) they belong to. */
+export class SessionStore {
+  private readonly sessions = new Map<string, SessionRecord>();
+
+  constructor(
+    private readonly users: UserStore,
+    private readonly clients: ClientStore,
+  ) {}
+
+  /** Starts an active session for a user on a client (device), creating the client if new. */
+  create(options: { userId: string; clientId?: string; id?: string; origin?: string | null }): SessionRecord {
+    if (!this.users.get(options.userId)) throw new Error(`No user exists with id: ${options.userId}`);
+    const now = Date.now();
+    const client = this.clients.getOrCreate(options.clientId ?? newId("client"), now);
+    const session: SessionRecord = {
+      id: options.id ?? newId("sess"),
+      user_id: options.userId,
+      client_id: client.id,
+      status: "active",
+      origin: options.origin ?? null,
+      last_active_at: now,
+      expire_at: now + SESSION_EXPIRE_AFTER_MS,
+      abandon_at: now + SESSION_ABANDON_AFTER_MS,
+      created_at: now,
+      updated_at: now,
+    };
+    this.sessions.set(session.id, session);
+    client.session_ids.push(session.id);
+    client.last_active_session_id = session.id;
+    client.updated_at = now;
+    return session;
+  }
+
+  get(id: string): SessionRecord | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** The client's sessions that count as signed in, oldest first. */
+  liveOn(client: ClientRecord): SessionRecord[] {
+    return client.session_ids
+      .map((id) => this.sessions.get(id))
+      .filter((session): session is SessionRecord => session !== undefined && isLiveSession(session));
+  }
+
+  /** Activity on a session (clerk-js "touches" it): it becomes its client's active session. */
+  touch(session: SessionRecord): void {
+    session.last_active_at = Date.now();
+    const client = this.clients.get(session.client_id);
+    if (client) client.last_active_session_id = session.id;
+  }
+
+  /** Ends or removes a session on its client (sign-out), which changes the client's signed-in state. */
+  close(session: SessionRecord, status: "ended" | "removed"): void {
+    const now = Date.now();
+    Object.assign(session, { status, updated_at: now });
+    const client = this.clients.get(session.client_id);
+    if (!client) return;
+    if (client.last_active_session_id === session.id) client.last_active_session_id = null;
+    client.updated_at = now;
+  }
+
+  /** Marks a session revoked; its user has to sign in again. */
+  revoke(id: string): SessionRecord | undefined {
+    const session = this.sessions.get(id);
+    if (session) Object.assign(session, { status: "revoked", updated_at: Date.now() });
+    return session;
+  }
+}
