@@ -13,7 +13,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
-import { config } from "~/config.server";
+import { config } from "~/utils/config/config.server";
 import { useNonce } from "~/nonce";
 import styles from "~/styles.css";
 import { clerkAppearance, themeCssVariables } from "~/theme";

@@ -9,7 +9,7 @@ import express from "express";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigError, loadConfig } from "../app/env.server";
+import { ConfigError, loadConfig } from "../app/utils/config/env.server";
 import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
 import { remixHandler } from "./remix-handler";
@@ -46,8 +46,7 @@ function readConfig() {
 }
 
 const config = readConfig();
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "127.0.0.1";
+const { port, host } = config;
 const mode = process.env.NODE_ENV === "development" ? "development" : "production";
 // remix.config.js names the server build for each mode.
 const build = (await import(pathToFileURL(path.resolve(remixConfig.serverBuildPath!)).href)) as ServerBuild;

@@ -1,5 +1,5 @@
 import { decodeJwt } from "jose";
-import { reusableForMs } from "../../app/token-cache.server";
+import { reusableForMs } from "../../app/utils/tokens/cache.server";
 import type { AppServer } from "../../support/app-server";
 import { load, type ClerkCallCounter, type LoadOptions, type Run } from "./load";
 import type { Settings } from "./options";

@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "~/env.server";
+import { ConfigError, loadConfig } from "~/utils/config/env.server";
 
 const PUBLIC_KEY_PEM = generateKeyPairSync("rsa", { modulusLength: 2048 })
   .publicKey.export({ type: "spki", format: "pem" })
@@ -34,6 +34,27 @@ describe("loadConfig", () => {
       tokenCache: { enabled: true, maxEntries: 10_000 },
       usesOfflineEmulator: false,
     });
+  });
+
+  it("takes keys pasted with spaces around them as the keys themselves", () => {
+    const config = loadConfig({
+      CLERK_SECRET_KEY: ` ${valid.CLERK_SECRET_KEY} `,
+      CLERK_PUBLISHABLE_KEY: `${valid.CLERK_PUBLISHABLE_KEY}\t`,
+    });
+    expect(config.secretKey).toBe(valid.CLERK_SECRET_KEY);
+    expect(config.publishableKey).toBe(valid.CLERK_PUBLISHABLE_KEY);
+  });
+
+  it("listens on PORT and HOST, 3000 on 127.0.0.1 by default, and names PORT when it is not a port", () => {
+    expect(loadConfig(valid)).toMatchObject({ port: 3000, host: "127.0.0.1" });
+    expect(loadConfig({ ...valid, PORT: "3100", HOST: "0.0.0.0" })).toMatchObject({ port: 3100, host: "0.0.0.0" });
+    for (const port of ["abc", "0", "70000", "3000.5"]) {
+      expect(configError({ ...valid, PORT: port })).toContain("PORT must be a port number from 1 to 65535");
+    }
+  });
+
+  it("points to the page that documents every variable", () => {
+    expect(configError({})).toContain("See docs/environment.md");
   });
 
   it("always allows the default template and drops duplicates", () => {

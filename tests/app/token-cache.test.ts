@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { reusableForMs, serverTimingOf, TemplateTokenCache } from "~/token-cache.server";
+import { reusableForMs, serverTimingOf, TemplateTokenCache } from "~/utils/tokens/cache.server";
 import { unsignedToken } from "../../support/forge";
 
 /**

@@ -19,6 +19,7 @@ const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const templateName = z.string().trim().regex(TEMPLATE_NAME_PATTERN, "must be 1-64 letters, digits, '-' or '_'");
 
 const MAX_ENTRIES_MESSAGE = "must be a whole number of tokens from 1 to 1000000";
+const PORT_MESSAGE = "must be a port number from 1 to 65535, such as 3000";
 const PROXY_TIMEOUT_MESSAGE = "must be a whole number of milliseconds from 1000 to 120000";
 
 /** True when `pem` is a public key Node can import, as Clerk's verification will have to. */
@@ -57,9 +58,12 @@ function decodePublishableKeyHost(key: string): string | undefined {
 const envSchema = z.object({
   CLERK_SECRET_KEY: z
     .string({ error: `is missing. Copy the secret key from ${DASHBOARD_KEYS_URL}. ${OFFLINE_HINT}` })
+    // Spaces around a pasted key are not part of it.
+    .trim()
     .regex(/^sk_(test|live)_\S+$/, `must start with sk_test_ or sk_live_ (copy it from ${DASHBOARD_KEYS_URL})`),
   CLERK_PUBLISHABLE_KEY: z
     .string({ error: `is missing. Copy the publishable key from ${DASHBOARD_KEYS_URL}. ${OFFLINE_HINT}` })
+    .trim()
     .refine(
       (key) => /^pk_(test|live)_/.test(key) && decodePublishableKeyHost(key)?.includes("."),
       `is not a valid Clerk publishable key (pk_test_… or pk_live_…); copy it from ${DASHBOARD_KEYS_URL}`,
@@ -109,6 +113,13 @@ const envSchema = z.object({
     .regex(/^(off|[1-9])$/, "must be off (the default: no proxy in front) or the number of proxies in front, 1 to 9")
     .default("off")
     .transform((value) => (value === "off" ? 0 : Number(value))),
+  PORT: z.coerce
+    .number({ error: PORT_MESSAGE })
+    .int(PORT_MESSAGE)
+    .min(1, PORT_MESSAGE)
+    .max(65_535, PORT_MESSAGE)
+    .default(3000),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
   TOKEN_CACHE: z
     .enum(["on", "off"], { error: "must be on (reuse template tokens) or off (call Clerk on every request)" })
     .default("on"),
@@ -123,7 +134,7 @@ const envSchema = z.object({
 export class ConfigError extends Error {
   constructor(issues: string[]) {
     super(
-      `Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}\nSee README.md → "Environment variables".`,
+      `Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}\nSee docs/environment.md for every variable.`,
     );
     this.name = "ConfigError";
     // The message already says everything: print it without a stack trace.
@@ -154,6 +165,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
     // The default template is always allowed, whatever the list says.
     allowedTemplates: [...new Set([vars.CLERK_JWT_TEMPLATE, ...vars.CLERK_JWT_TEMPLATES])],
     apiTimeoutMs: vars.CLERK_API_TIMEOUT_MS,
+    port: vars.PORT,
+    host: vars.HOST,
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
     usesOfflineEmulator,
     /** How many proxies in front of this server to trust for X-Forwarded-* (Express's `trust proxy`); 0 trusts none. */

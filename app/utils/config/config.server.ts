@@ -1,4 +1,4 @@
-import { loadConfig } from "~/env.server";
+import { loadConfig } from "~/utils/config/env.server";
 
 /**
  * The server's configuration, read once when the server starts: a missing or
