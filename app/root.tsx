@@ -1,8 +1,19 @@
 import { ClerkApp, SignedIn, UserButton } from "@clerk/remix";
 import { rootAuthLoader } from "@clerk/remix/ssr.server";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
-import { config } from "~/config.server";
+import {
+  isRouteErrorResponse,
+  Link,
+  Links,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { config } from "~/utils/config/config.server";
 import { useNonce } from "~/nonce";
 import styles from "~/styles.css";
 import { clerkAppearance, themeCssVariables } from "~/theme";
@@ -17,9 +28,11 @@ export const loader = (args: LoaderFunctionArgs) =>
     signUpUrl: "/sign-up",
   });
 
-function App() {
-  const { usesOfflineEmulator } = useLoaderData<typeof loader>();
+/** The document around every page and the error boundary, with the CSP nonce on every script. */
+export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  // Absent when the root loader itself failed.
+  const usesOfflineEmulator = useRouteLoaderData<typeof loader>("root")?.usesOfflineEmulator;
   return (
     <html lang="en" style={themeCssVariables}>
       <head>
@@ -34,17 +47,7 @@ function App() {
             Offline emulator — not Clerk. Sign-ins and tokens here are local stand-ins.
           </p>
         )}
-        <header className="site-header">
-          <Link to="/" className="site-title">
-            Clerk JWT template tokens
-          </Link>
-          <SignedIn>
-            <UserButton />
-          </SignedIn>
-        </header>
-        <main className="site-main">
-          <Outlet />
-        </main>
+        {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
       </body>
@@ -52,4 +55,51 @@ function App() {
   );
 }
 
+function SiteTitle() {
+  return (
+    <Link to="/" className="site-title">
+      Clerk JWT template tokens
+    </Link>
+  );
+}
+
+function App() {
+  return (
+    <>
+      <header className="site-header">
+        <SiteTitle />
+        <SignedIn>
+          <UserButton />
+        </SignedIn>
+      </header>
+      <main className="site-main">
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
 export default ClerkApp(App, { appearance: clerkAppearance });
+
+/** Unknown pages (404), unsupported methods (405) and failures: outside Clerk's provider, so no UserButton. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const title = isRouteErrorResponse(error) ? `HTTP ${error.status}` : "Something went wrong";
+  const explanation = isRouteErrorResponse(error) && error.status === 404 ? "There is no page here." : undefined;
+  return (
+    <>
+      <header className="site-header">
+        <SiteTitle />
+      </header>
+      <main className="site-main">
+        <section className="error-box" role="alert">
+          <h1>{title}</h1>
+          {explanation && <p>{explanation}</p>}
+          <p>
+            <Link to="/">Back to the token explorer</Link>
+          </p>
+        </section>
+      </main>
+    </>
+  );
+}

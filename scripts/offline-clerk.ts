@@ -5,7 +5,7 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { ConfigError, loadConfig } from "../app/env.server";
+import { ConfigError, loadConfig } from "../app/utils/config/env.server";
 import { DEFAULT_SEED_FILE, startEmulator, type RunningEmulator } from "../emulator/src/index";
 import { appEnvOf } from "../emulator/src/print-env";
 

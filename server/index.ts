@@ -6,17 +6,30 @@
 import { broadcastDevReady, installGlobals, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigError, loadConfig } from "../app/env.server";
+import { ConfigError, loadConfig } from "../app/utils/config/env.server";
 import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
 import { remixHandler } from "./remix-handler";
 import { requestLog } from "./request-log";
-import { answerMalformedRequest, readOnlyApi, singleAuthorizationHeader } from "./request-guards";
+import {
+  answerMalformedRequest,
+  answerUnexpectedError,
+  readOnlyApi,
+  singleAuthorizationHeader,
+} from "./request-guards";
+import { acceptAbsoluteForm, requestTarget } from "./request-target";
 import { securityHeaders } from "./security-headers";
 
 installGlobals({ nativeFetch: true });
+
+// `npm start` serves production even without NODE_ENV, as the README starts it. Read when
+// express() is called and the Remix build is imported, below: else Express would answer
+// errors with its development page, and React Router's development build would log each
+// unmatched URL with its query string, where Clerk's handshake brings a JWT.
+process.env.NODE_ENV ??= "production";
 
 function exitWith(message: string): never {
   console.error(`\n${message}\n`);
@@ -33,8 +46,7 @@ function readConfig() {
 }
 
 const config = readConfig();
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "127.0.0.1";
+const { port, host } = config;
 const mode = process.env.NODE_ENV === "development" ? "development" : "production";
 // remix.config.js names the server build for each mode.
 const build = (await import(pathToFileURL(path.resolve(remixConfig.serverBuildPath!)).href)) as ServerBuild;
@@ -42,7 +54,11 @@ const build = (await import(pathToFileURL(path.resolve(remixConfig.serverBuildPa
 const API_PATH = "/api";
 const app = express();
 app.disable("x-powered-by");
+// X-Forwarded-For, -Proto and -Host count only from the proxies TRUST_PROXY says are in front.
+app.set("trust proxy", config.trustedProxies);
 app.use(requestLog);
+// Before anything that decides on the path: Express, Remix and Clerk all read the same one.
+app.use(requestTarget({ trustedProxies: config.trustedProxies }));
 app.use(
   securityHeaders({
     clerkOrigins: config.clerkProxy ? [] : [`https://${config.frontendApiHost}`],
@@ -67,8 +83,13 @@ app.use(compression());
 app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 app.all("*", remix);
+app.use(answerUnexpectedError);
 
-const server = app.listen(port, host, () => {
+const server = createServer((req, res) => {
+  acceptAbsoluteForm(req);
+  app(req, res);
+});
+server.listen(port, host, () => {
   console.log(`App listening on http://${host}:${port}`);
   if (mode === "development") void broadcastDevReady(build);
 });

@@ -2,8 +2,8 @@ import { getAuth } from "@clerk/remix/ssr.server";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { TokenExplorer } from "~/components/TokenExplorer";
-import { config } from "~/config.server";
-import { allowedTemplateNames } from "~/templates/allowlist.server";
+import { config } from "~/utils/config/config.server";
+import { allowedTemplateNames } from "~/utils/templates/instance-names.server";
 import studioStyles from "~/studio.css";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: studioStyles }];

@@ -1,7 +1,7 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { checkSignature } from "~/explorer/signature.server";
-import { apiError, jsonResponse } from "~/http.server";
-import { requireSignedInPost } from "~/templates/requests.server";
+import { checkSignature } from "~/utils/tokens/signature.server";
+import { apiError, jsonResponse } from "~/utils/http/responses.server";
+import { requireSignedInPost } from "~/utils/templates/access.server";
 
 const JWT_PATTERN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 /** Far beyond any token Clerk mints (a cookie stops near 4 KB). */

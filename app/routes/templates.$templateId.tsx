@@ -2,12 +2,12 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { useLoaderData } from "@remix-run/react";
 import { RouteErrorBox } from "~/components/RouteErrorBox";
 import { TemplateStudio } from "~/components/TemplateStudio";
-import { apiError, jsonResponse } from "~/http.server";
+import { apiError, jsonResponse } from "~/utils/http/responses.server";
 import studioStyles from "~/studio.css";
-import { refreshTemplateNames } from "~/templates/allowlist.server";
-import { getInstanceTemplate, saveInstanceTemplate, templateApiErrorResponse } from "~/templates/catalog.server";
-import { assertTemplateEditing, requireSignedInPage, requireSignedInPost } from "~/templates/requests.server";
-import { parseTemplateForm } from "~/templates/template-form.server";
+import { refreshTemplateNames } from "~/utils/templates/instance-names.server";
+import { getInstanceTemplate, saveInstanceTemplate, templateApiErrorResponse } from "~/utils/templates/catalog.server";
+import { assertTemplateEditing, requireSignedInPage, requireSignedInPost } from "~/utils/templates/access.server";
+import { parseTemplateForm } from "~/utils/templates/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Template studio" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: studioStyles }];

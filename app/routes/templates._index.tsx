@@ -1,10 +1,10 @@
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { RouteErrorBox } from "~/components/RouteErrorBox";
-import { config } from "~/config.server";
+import { config } from "~/utils/config/config.server";
 import studioStyles from "~/studio.css";
-import { listInstanceTemplates, templateApiErrorResponse } from "~/templates/catalog.server";
-import { requireSignedInPage } from "~/templates/requests.server";
+import { listInstanceTemplates, templateApiErrorResponse } from "~/utils/templates/catalog.server";
+import { requireSignedInPage } from "~/utils/templates/access.server";
 import type { TemplateSummary } from "~/templates/summary";
 
 export const meta: MetaFunction = () => [{ title: "JWT templates" }];

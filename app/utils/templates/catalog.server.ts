@@ -1,10 +1,10 @@
 import type { JwtTemplate } from "@clerk/backend";
 import { isClerkAPIResponseError } from "@clerk/remix/errors";
-import { clerkClient } from "~/clerk.server";
-import { withinBudget } from "~/clerk-budget.server";
-import { config } from "~/config.server";
-import { ClerkTimeoutError } from "~/errors.server";
-import { apiError } from "~/http.server";
+import { clerkClient } from "~/utils/clerk/client.server";
+import { withinBudget } from "~/utils/clerk/budget.server";
+import { config } from "~/utils/config/config.server";
+import { ClerkTimeoutError } from "~/utils/clerk/errors.server";
+import { apiError } from "~/utils/http/responses.server";
 import type { TemplateSummary } from "~/templates/summary";
 
 /** The most templates the Backend API returns in one page. */

@@ -1,6 +1,6 @@
-import { TEMPLATE_NAME_PATTERN } from "~/env.server";
+import { TEMPLATE_NAME_PATTERN } from "~/utils/config/env.server";
 import { checkClaims, type Finding } from "~/templates/claims-check";
-import type { TemplateFields } from "~/templates/catalog.server";
+import type { TemplateFields } from "~/utils/templates/catalog.server";
 import { CLOCK_SKEW_BOUNDS, LIFETIME_BOUNDS } from "~/templates/summary";
 
 function wholeSeconds(value: FormDataEntryValue | null, label: string, { min, max }: { min: number; max: number }) {

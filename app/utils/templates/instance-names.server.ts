@@ -1,5 +1,5 @@
-import { config } from "~/config.server";
-import { listInstanceTemplates } from "~/templates/catalog.server";
+import { config } from "~/utils/config/config.server";
+import { listInstanceTemplates } from "~/utils/templates/catalog.server";
 
 /**
  * The names of the instance's templates, for `CLERK_JWT_TEMPLATES=*`: read at

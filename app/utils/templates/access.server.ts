@@ -1,8 +1,8 @@
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { config } from "~/config.server";
-import { apiError, unauthorized } from "~/http.server";
+import { config } from "~/utils/config/config.server";
+import { apiError, unauthorized } from "~/utils/http/responses.server";
 
 /** A page for signed-in users: anyone else is sent to sign in and brought back. */
 export async function requireSignedInPage(args: LoaderFunctionArgs): Promise<string> {

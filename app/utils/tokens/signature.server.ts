@@ -1,7 +1,7 @@
 import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKeySet } from "jose";
-import { clerkClient } from "~/clerk.server";
-import { withinBudget } from "~/clerk-budget.server";
-import { config } from "~/config.server";
+import { clerkClient } from "~/utils/clerk/client.server";
+import { withinBudget } from "~/utils/clerk/budget.server";
+import { config } from "~/utils/config/config.server";
 import type { SignatureCheck } from "~/explorer/signature";
 
 /** As long as @clerk/backend keeps the instance's keys: they change only when rotated. */
