@@ -1,5 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { checkSignature } from "~/utils/tokens/signature.server";
+import { readForm } from "~/utils/http/form.server";
 import { apiError, jsonResponse } from "~/utils/http/responses.server";
 import { requireSignedInPost } from "~/utils/templates/access.server";
 
@@ -13,7 +14,7 @@ const MAX_JWT_LENGTH = 16_384;
  */
 export async function action(args: ActionFunctionArgs) {
   await requireSignedInPost(args);
-  const jwt = (await args.request.formData().catch(() => undefined))?.get("jwt");
+  const jwt = (await readForm(args.request)).get("jwt");
   if (typeof jwt !== "string" || jwt.length > MAX_JWT_LENGTH || !JWT_PATTERN.test(jwt)) {
     throw apiError(400, { message: "Send one JWT in the jwt form field.", code: "invalid_jwt" });
   }

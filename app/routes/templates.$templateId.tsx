@@ -2,6 +2,7 @@ import type { ActionFunctionArgs, LinksFunction, LoaderFunctionArgs, MetaFunctio
 import { useLoaderData } from "@remix-run/react";
 import { RouteErrorBox } from "~/components/RouteErrorBox";
 import { TemplateStudio } from "~/components/TemplateStudio";
+import { readForm } from "~/utils/http/form.server";
 import { apiError, jsonResponse } from "~/utils/http/responses.server";
 import studioStyles from "~/studio.css";
 import { refreshTemplateNames } from "~/utils/templates/instance-names.server";
@@ -46,7 +47,7 @@ export async function action(args: ActionFunctionArgs) {
   await requireSignedInPost(args);
   assertTemplateEditing();
   const templateId = templateIdOf(args.params.templateId);
-  const parsed = parseTemplateForm(await args.request.formData());
+  const parsed = parseTemplateForm(await readForm(args.request));
   if ("findings" in parsed) {
     const message = parsed.findings.map((finding) => finding.message).join(" ");
     return apiError(400, { message, code: "invalid_template", findings: parsed.findings });

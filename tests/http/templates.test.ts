@@ -145,6 +145,21 @@ describe("the studio", () => {
     expect(await response.json()).toMatchObject({ code: "duplicate_record", field: "name" });
   });
 
+  it("answers a post that is not a form with 400, and one over 64 KB with 413", async () => {
+    const post = (body: string, contentType: string) =>
+      fetch(`${app.url}/templates/new?${STUDIO_DATA}`, {
+        method: "POST",
+        headers: { ...bearer(), "Content-Type": contentType },
+        body,
+      });
+    const json = await post('{"name": "x"}', "application/json");
+    expect(json.status).toBe(400);
+    expect(await json.json()).toMatchObject({ code: "invalid_form" });
+    const huge = await post(`name=x&claims=${"a".repeat(70_000)}`, "application/x-www-form-urlencoded");
+    expect(huge.status).toBe(413);
+    expect(await huge.json()).toMatchObject({ code: "form_too_large" });
+  });
+
   it("refuses a post without a session (401) and one from another origin (403)", async () => {
     expect((await saveTemplate("/templates/new", { name: "x", claims: "{}" }, {})).status).toBe(401);
     const crossOrigin = await fetch(`${app.url}/templates/new?${STUDIO_DATA}`, {
@@ -181,8 +196,11 @@ describe("POST /explorer/signature", () => {
     });
   });
 
-  it("answers 400 to something that is not a JWT and 401 without a session", async () => {
+  it("answers 400 to something that is not a JWT, 401 without a session and 405 to GET", async () => {
     expect((await check("not a jwt")).status).toBe(400);
+    const get = await fetch(`${app.url}/explorer/signature`, { headers: bearer() });
+    expect(get.status).toBe(405);
+    expect(await get.json()).toMatchObject({ code: "method_not_allowed" });
     expect((await check(await jwtOf("profile"), {})).status).toBe(401);
   });
 });
