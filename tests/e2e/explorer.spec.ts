@@ -65,6 +65,23 @@ test("nothing above the result moves when the token arrives", async ({ page }) =
   expect(boxesAfter).toEqual(boxesBefore);
 });
 
+test("from 1024 px the encoded token and its decoded parts sit side by side; at 375 px one above the other", async ({
+  page,
+}) => {
+  const encoded = page.getByRole("region", { name: "Encoded" });
+  const decoded = page.getByRole("region", { name: "Decoded" });
+  await page.setViewportSize({ width: 1024, height: 800 });
+  await getTokenFor(page, "profile");
+  const [left, right] = [await encoded.boundingBox(), await decoded.boundingBox()];
+  expect(right!.x).toBeGreaterThanOrEqual(left!.x + left!.width);
+  expect(right!.y).toBeCloseTo(left!.y, -1);
+
+  await page.setViewportSize({ width: 375, height: 800 });
+  const [top, below] = [await encoded.boundingBox(), await decoded.boundingBox()];
+  expect(below!.y).toBeGreaterThanOrEqual(top!.y + top!.height);
+  await expect(page.getByTestId("token-sizes")).toContainText(/\d+ bytes in all/);
+});
+
 test("the explorer works from the keyboard", async ({ page }) => {
   await page.getByLabel("JWT template").focus();
   await page.keyboard.press("Tab");
