@@ -5,6 +5,7 @@ import {
   isRouteErrorResponse,
   Link,
   Links,
+  LiveReload,
   Meta,
   Outlet,
   Scripts,
@@ -23,16 +24,25 @@ export const meta: MetaFunction = () => [{ title: "Clerk JWT template tokens in 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 export const loader = (args: LoaderFunctionArgs) =>
-  rootAuthLoader(args, () => ({ usesOfflineEmulator: config.usesOfflineEmulator }), {
-    signInUrl: "/sign-in",
-    signUpUrl: "/sign-up",
-  });
+  rootAuthLoader(
+    args,
+    () => ({
+      usesOfflineEmulator: config.usesOfflineEmulator,
+      offlineSignInHint: config.offlineSignInHint,
+      // `npm run dev` reloads open pages after each rebuild, through the app's own port (server/dev-reload.ts).
+      liveReloadPort: process.env.NODE_ENV === "development" ? config.port : undefined,
+    }),
+    {
+      signInUrl: "/sign-in",
+      signUpUrl: "/sign-up",
+    },
+  );
 
 /** The document around every page and the error boundary, with the CSP nonce on every script. */
 export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
   // Absent when the root loader itself failed.
-  const usesOfflineEmulator = useRouteLoaderData<typeof loader>("root")?.usesOfflineEmulator;
+  const root = useRouteLoaderData<typeof loader>("root");
   return (
     <html lang="en" style={themeCssVariables}>
       <head>
@@ -42,14 +52,16 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        {usesOfflineEmulator && (
+        {root?.usesOfflineEmulator && (
           <p className="emulator-banner" role="status">
             Offline emulator — not Clerk. Sign-ins and tokens here are local stand-ins.
+            {root.offlineSignInHint && <span className="emulator-hint">{root.offlineSignInHint}</span>}
           </p>
         )}
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
+        {root?.liveReloadPort && <LiveReload nonce={nonce} port={root.liveReloadPort} />}
       </body>
     </html>
   );

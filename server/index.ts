@@ -3,7 +3,7 @@
  * Remix behind Express, with Clerk's Frontend API proxy when configured and
  * request logs that never hold a token.
  */
-import { broadcastDevReady, installGlobals, type ServerBuild } from "@remix-run/node";
+import { installGlobals, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
 import { createServer } from "node:http";
@@ -12,6 +12,7 @@ import { pathToFileURL } from "node:url";
 import { ConfigError, loadConfig } from "../app/utils/config/env.server";
 import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
+import { developmentBuild } from "./dev-reload";
 import { remixHandler } from "./remix-handler";
 import { requestLog } from "./request-log";
 import {
@@ -48,11 +49,19 @@ function readConfig() {
 const config = readConfig();
 const { port, host } = config;
 const mode = process.env.NODE_ENV === "development" ? "development" : "production";
-// remix.config.js names the server build for each mode.
-const build = (await import(pathToFileURL(path.resolve(remixConfig.serverBuildPath!)).href)) as ServerBuild;
 
 const API_PATH = "/api";
 const app = express();
+const server = createServer((req, res) => {
+  acceptAbsoluteForm(req);
+  app(req, res);
+});
+// remix.config.js names the server build for each mode. `npm run dev` rebuilds it while the server runs.
+const buildPath = remixConfig.serverBuildPath!;
+const build =
+  mode === "development"
+    ? await developmentBuild(server, buildPath)
+    : ((await import(pathToFileURL(path.resolve(buildPath)).href)) as ServerBuild);
 app.disable("x-powered-by");
 // X-Forwarded-For, -Proto and -Host count only from the proxies TRUST_PROXY says are in front.
 app.set("trust proxy", config.trustedProxies);
@@ -80,19 +89,12 @@ const remix = remixHandler({
 // /api, and compressing tokens next to request data would invite BREACH.
 app.all(`${API_PATH}/*`, remix);
 app.use(compression());
-app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(remixConfig.publicPath!, express.static(remixConfig.assetsBuildDirectory!, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 app.all("*", remix);
 app.use(answerUnexpectedError);
 
-const server = createServer((req, res) => {
-  acceptAbsoluteForm(req);
-  app(req, res);
-});
-server.listen(port, host, () => {
-  console.log(`App listening on http://${host}:${port}`);
-  if (mode === "development") void broadcastDevReady(build);
-});
+server.listen(port, host, () => console.log(`App listening on http://${host}:${port}`));
 server.on("clientError", answerMalformedRequest);
 server.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EADDRINUSE") exitWith(`Port ${port} on ${host} is already in use. Set PORT to another port.`);

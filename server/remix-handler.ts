@@ -9,7 +9,8 @@ import type { Request as ExpressRequest, Response as ExpressResponse, RequestHan
 import { cookiesClerkCanRead } from "./clerk-cookies";
 
 export interface RemixHandlerOptions {
-  build: ServerBuild;
+  /** The build, or in development a function giving the newest one. */
+  build: ServerBuild | (() => Promise<ServerBuild>);
   mode: "development" | "production";
   getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
 }

@@ -102,6 +102,25 @@ describe("error pages", () => {
   );
 });
 
+describe("a browsing session", () => {
+  it("gets the favicon and robots.txt as files, and leaves no stack trace in the log", async () => {
+    const logBefore = app.output().length;
+    const favicon = await fetch(`${app.url}/favicon.ico`);
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get("content-type")).toBe("image/x-icon");
+    const robots = await fetch(`${app.url}/robots.txt`);
+    expect(robots.status).toBe(200);
+    expect(await robots.text()).toContain("Disallow: /api/");
+    for (const page of ["/", "/sign-in", "/sign-up", "/tokens/test", "/no-such-page", "/apple-touch-icon.png"]) {
+      await fetch(`${app.url}${page}`).then((response) => response.arrayBuffer());
+    }
+    await expect.poll(() => app.output().slice(logBefore)).toContain("GET /apple-touch-icon.png 404");
+    const log = app.output().slice(logBefore);
+    expect(log).toContain("GET /favicon.ico 200");
+    expect(log).not.toMatch(/^\s+at /m);
+  });
+});
+
 describe("secrets", () => {
   it("never put the secret key into a page, signed in or out", async () => {
     const sessionToken = await mintSessionToken(emulator, "sess_seed_alice");

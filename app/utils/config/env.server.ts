@@ -11,7 +11,8 @@ const DASHBOARD_KEYS_URL = "https://dashboard.clerk.com/last-active?path=api-key
 /** Where Clerk's documented proxy forwards Frontend API calls. */
 const CLERK_FRONTEND_API = "https://frontend-api.clerk.dev";
 const OFFLINE_HINT =
-  "Or leave both CLERK_SECRET_KEY and CLERK_PUBLISHABLE_KEY unset and run `npm run dev` to use the offline Clerk emulator.";
+  "Or, with both CLERK_SECRET_KEY and CLERK_PUBLISHABLE_KEY unset, run the offline Clerk emulator: " +
+  "`npm run dev`, or `npm run start:offline` for the production build.";
 
 /** Clerk's template names are short identifiers; anything else never reaches Clerk. */
 export const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -147,6 +148,7 @@ const envSchema = z.object({
     .max(65_535, PORT_MESSAGE)
     .default(3000),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
+  OFFLINE_SIGN_IN_HINT: z.string().trim().max(500, "must be at most 500 characters").optional(),
   TOKEN_CACHE: z
     .enum(["on", "off"], { error: "must be on (reuse template tokens) or off (call Clerk on every request)" })
     .default("on"),
@@ -217,6 +219,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
     host: vars.HOST,
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
     usesOfflineEmulator,
+    /** How to sign in offline (the launcher sets it from the emulator's seed); shown in the banner. */
+    offlineSignInHint: usesOfflineEmulator ? vars.OFFLINE_SIGN_IN_HINT : undefined,
     /** How many proxies in front of this server to trust for X-Forwarded-* (Express's `trust proxy`); 0 trusts none. */
     trustedProxies: vars.TRUST_PROXY,
     clerkProxy: vars.CLERK_PROXY_URL
