@@ -45,7 +45,10 @@ app.disable("x-powered-by");
 app.use(requestLog);
 app.use(
   securityHeaders({
-    clerkOrigins: config.clerkProxy ? [] : [`https://${config.frontendApiHost}`],
+    clerk: {
+      frontendApiOrigin: config.clerkProxy ? undefined : `https://${config.frontendApiHost}`,
+      developmentInstance: config.publishableKey.startsWith("pk_test_"),
+    },
     apiPrefix: `${API_PATH}/`,
   }),
 );
