@@ -17,6 +17,10 @@ const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
 const templateName = z.string().trim().regex(TEMPLATE_NAME_PATTERN, "must be 1-64 letters, digits, '-' or '_'");
 
+const ORIGINS_MESSAGE =
+  "must be a comma-separated list of origins (scheme://host[:port], no path), such as https://app.example.com";
+const isOrigin = (value: string) => URL.canParse(value) && new URL(value).origin === value;
+
 const MAX_ENTRIES_MESSAGE = "must be a whole number of tokens from 1 to 1000000";
 
 function decodePublishableKeyHost(key: string): string | undefined {
@@ -62,6 +66,16 @@ const envSchema = z.object({
       "must be a path such as /__clerk or a full URL such as https://app.example.com/__clerk",
     )
     .optional(),
+  CLERK_AUTHORIZED_PARTIES: z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? "")
+        .split(",")
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(z.string().refine(isOrigin, ORIGINS_MESSAGE))),
   CLERK_FRONTEND_API_URL: z.url({ error: "must be a URL such as https://frontend-api.clerk.dev" }).optional(),
   TOKEN_CACHE: z
     .enum(["on", "off"], { error: "must be on (reuse template tokens) or off (call Clerk on every request)" })
@@ -108,6 +122,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
     // The default template is always allowed, whatever the list says.
     allowedTemplates: [...new Set([vars.CLERK_JWT_TEMPLATE, ...vars.CLERK_JWT_TEMPLATES])],
     apiTimeoutMs: vars.CLERK_API_TIMEOUT_MS,
+    // The origins whose session tokens (their azp) are accepted; none listed: any.
+    authorizedParties: vars.CLERK_AUTHORIZED_PARTIES.length > 0 ? vars.CLERK_AUTHORIZED_PARTIES : undefined,
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
     usesOfflineEmulator,
     clerkProxy: vars.CLERK_PROXY_URL

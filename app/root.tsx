@@ -2,6 +2,7 @@ import { ClerkApp, SignedIn, UserButton } from "@clerk/remix";
 import { rootAuthLoader } from "@clerk/remix/ssr.server";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
+import { authOptions } from "~/clerk.server";
 import { config } from "~/config.server";
 import { useNonce } from "~/nonce";
 import styles from "~/styles.css";
@@ -12,6 +13,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 export const loader = (args: LoaderFunctionArgs) =>
   rootAuthLoader(args, () => ({ usesOfflineEmulator: config.usesOfflineEmulator }), {
+    ...authOptions,
     signInUrl: "/sign-in",
     signUpUrl: "/sign-up",
   });

@@ -1,11 +1,12 @@
 import { getAuth } from "@clerk/remix/ssr.server";
+import { authOptions } from "~/clerk.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { jsonResponse, unauthorized } from "~/http.server";
 import { getTemplateToken, templateFromRequest, wantsFreshToken } from "~/token.server";
 
 // GET /api/get-token-example — Clerk's documented getToken() example, for Remix.
 export async function loader(args: LoaderFunctionArgs) {
-  const { sessionId } = await getAuth(args);
+  const { sessionId } = await getAuth(args, authOptions);
   if (!sessionId) {
     return unauthorized();
   }

@@ -1,4 +1,5 @@
 import { getAuth } from "@clerk/remix/ssr.server";
+import { authOptions } from "~/clerk.server";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
@@ -9,7 +10,7 @@ export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `Toke
 
 // The same retrieval as the resource route, in a page loader: the token is rendered on the server.
 export async function loader(args: LoaderFunctionArgs) {
-  const { sessionId } = await getAuth(args);
+  const { sessionId } = await getAuth(args, authOptions);
   if (!sessionId) {
     const here = new URL(args.request.url);
     throw redirect(`/sign-in?redirect_url=${encodeURIComponent(here.pathname + here.search)}`);
