@@ -1,6 +1,9 @@
 import { defineConfig } from "@playwright/test";
+import type { InstanceKind } from "./emulator/src/tokens/keys";
 
-export default defineConfig({
+const REHEARSALS = /\/e2e\/rehearsal\/[^/]+\.spec\.ts$/;
+
+export default defineConfig<{ instanceKind: InstanceKind }>({
   testDir: "tests/e2e",
   outputDir: "test-results/playwright",
   globalSetup: "./tests/e2e/global-setup.ts",
@@ -24,4 +27,10 @@ export default defineConfig({
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
+  projects: [
+    // The offline emulator behind the app's same-origin proxy (global-setup.ts).
+    { name: "offline", testIgnore: REHEARSALS },
+    // Real Clerk rehearsed: the app started with the keys alone, clerk-js on Clerk's hosts (rehearsal/stage.ts).
+    { name: "real-clerk-production", testMatch: REHEARSALS, use: { instanceKind: "production" } },
+  ],
 });

@@ -9,7 +9,11 @@ import styles from "~/styles.css";
 
 export const meta: MetaFunction = () => [{ title: "Clerk JWT template tokens in Remix" }];
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: styles },
+  // No icon file: without this, browsers ask for /favicon.ico and log its 404 as a console error.
+  { rel: "icon", href: "data:," },
+];
 
 export const loader = (args: LoaderFunctionArgs) =>
   rootAuthLoader(args, () => ({ usesOfflineEmulator: config.usesOfflineEmulator }), {
