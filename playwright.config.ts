@@ -31,6 +31,7 @@ export default defineConfig<{ instanceKind: InstanceKind }>({
     // The offline emulator behind the app's same-origin proxy (global-setup.ts).
     { name: "offline", testIgnore: REHEARSALS },
     // Real Clerk rehearsed: the app started with the keys alone, clerk-js on Clerk's hosts (rehearsal/stage.ts).
+    { name: "real-clerk-development", testMatch: REHEARSALS, use: { instanceKind: "development" } },
     { name: "real-clerk-production", testMatch: REHEARSALS, use: { instanceKind: "production" } },
   ],
 });

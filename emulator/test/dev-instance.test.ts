@@ -48,6 +48,10 @@ describe("a development instance", () => {
     }
     const environment = await browser.call("GET", "/v1/environment");
     expect(environment.body.display_config.instance_environment_type).toBe("development");
+    // clerk-js touches the environment of a development instance on load (POST with _method=PATCH).
+    const touched = await browser.call("PATCH", "/v1/environment");
+    expect(touched.status).toBe(200);
+    expect(touched.body).toEqual(environment.body);
   });
 
   it("signs in and up by dev browser; another dev browser sees none of it", async () => {

@@ -19,7 +19,11 @@ export const test = base.extend<object, { instanceKind: InstanceKind; stage: Sta
   ],
   browser: [
     async ({ playwright, stage }, use) => {
-      const hostRules = [...stage.mappedHosts.map((host) => `MAP ${host} 127.0.0.1`), "MAP * ~NOTFOUND"].join(", ");
+      const hostRules = [
+        ...stage.mappedHosts.map((host) => `MAP ${host} 127.0.0.1`),
+        "MAP * ~NOTFOUND",
+        "EXCLUDE 127.0.0.1",
+      ].join(", ");
       const browser = await playwright.chromium.launch({
         executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
         args: [
@@ -53,7 +57,9 @@ export const test = base.extend<object, { instanceKind: InstanceKind; stage: Sta
       }
     });
     context.on("response", (response) => {
-      if (response.status() >= 400) consoleErrors.push(`${response.status()} ${response.url()}`);
+      // Origin and path only: the query may hold a dev browser JWT.
+      const { origin, pathname } = new URL(response.url());
+      if (response.status() >= 400) consoleErrors.push(`${response.status()} ${origin}${pathname}`);
     });
     context.on("weberror", (error) => consoleErrors.push(String(error.error())));
     await use(context);

@@ -1,4 +1,4 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { jsonResponse } from "../../http";
 import type { InstanceKind } from "../../tokens/keys";
 import { appOrigin } from "./envelope";
@@ -193,9 +193,12 @@ function displayConfig(origin: string, instanceKind: InstanceKind) {
   };
 }
 
-/** `GET /v1/environment` (unwrapped, unlike the client endpoints). */
+/**
+ * `GET /v1/environment` (unwrapped, unlike the client endpoints), and `PATCH`, with which clerk-js
+ * on a development instance "touches" it on load, reading the same answer.
+ */
 export function environmentRoutes(instanceKind: InstanceKind): Hono {
-  return new Hono().get("/", (c) =>
+  const environment = (c: Context) =>
     jsonResponse({
       auth_config: authConfig,
       display_config: displayConfig(appOrigin(c) ?? new URL(c.req.url).origin, instanceKind),
@@ -205,6 +208,6 @@ export function environmentRoutes(instanceKind: InstanceKind): Hono {
       // False keeps clerk-js's cookies SameSite=Lax without Secure, as plain http needs.
       partitioned_cookies: false,
       maintenance_mode: false,
-    }),
-  );
+    });
+  return new Hono().get("/", environment).patch("/", environment);
 }
