@@ -1,5 +1,6 @@
 import { defineConfig } from "@playwright/test";
 import type { InstanceKind } from "./emulator/src/tokens/keys";
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "./tests/e2e/chromium";
 
 const REHEARSALS = /\/e2e\/rehearsal\/[^/]+\.spec\.ts$/;
 
@@ -12,18 +13,7 @@ export default defineConfig<{ instanceKind: InstanceKind }>({
   retries: 0,
   use: {
     browserName: "chromium",
-    // Debian's Chromium: Playwright's own browser download cannot work offline.
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },

@@ -15,6 +15,19 @@ const OFFLINE_HINT =
 /** Clerk's template names are short identifiers; anything else never reaches Clerk. */
 const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
+/** A comma-separated list (blanks and empty entries dropped), each entry checked by `entry`. */
+const commaSeparated = (entry: z.ZodString) =>
+  z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? "")
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(entry));
+
 const templateName = z.string().trim().regex(TEMPLATE_NAME_PATTERN, "must be 1-64 letters, digits, '-' or '_'");
 
 const ORIGINS_MESSAGE =
@@ -48,16 +61,7 @@ const envSchema = z.object({
     )
     .optional(),
   CLERK_JWT_TEMPLATE: templateName.default("test"),
-  CLERK_JWT_TEMPLATES: z
-    .string()
-    .optional()
-    .transform((list) =>
-      (list ?? "")
-        .split(",")
-        .map((name) => name.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(templateName).max(50)),
+  CLERK_JWT_TEMPLATES: commaSeparated(templateName).pipe(z.array(z.string()).max(50)),
   CLERK_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   CLERK_PROXY_URL: z
     .string()
@@ -66,16 +70,7 @@ const envSchema = z.object({
       "must be a path such as /__clerk or a full URL such as https://app.example.com/__clerk",
     )
     .optional(),
-  CLERK_AUTHORIZED_PARTIES: z
-    .string()
-    .optional()
-    .transform((list) =>
-      (list ?? "")
-        .split(",")
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(z.string().refine(isOrigin, ORIGINS_MESSAGE))),
+  CLERK_AUTHORIZED_PARTIES: commaSeparated(z.string().refine(isOrigin, ORIGINS_MESSAGE)),
   CLERK_FRONTEND_API_URL: z.url({ error: "must be a URL such as https://frontend-api.clerk.dev" }).optional(),
   TOKEN_CACHE: z
     .enum(["on", "off"], { error: "must be on (reuse template tokens) or off (call Clerk on every request)" })

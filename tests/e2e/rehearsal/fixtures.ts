@@ -1,5 +1,6 @@
 import { test as base, expect } from "@playwright/test";
 import type { InstanceKind } from "../../../emulator/src/tokens/keys";
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "../chromium";
 import { startStage, type Stage } from "./stage";
 
 /**
@@ -25,14 +26,9 @@ export const test = base.extend<object, { instanceKind: InstanceKind; stage: Sta
         "EXCLUDE 127.0.0.1",
       ].join(", ");
       const browser = await playwright.chromium.launch({
-        executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
+        executablePath: CHROMIUM_EXECUTABLE,
         args: [
-          "--no-sandbox",
-          "--disable-gpu",
-          "--disable-background-networking",
-          "--disable-component-update",
-          "--disable-sync",
-          "--no-first-run",
+          ...CHROMIUM_ARGS,
           `--host-resolver-rules=${hostRules}`,
           `--ignore-certificate-errors-spki-list=${stage.spkiHashes.join(",")}`,
         ],
@@ -53,7 +49,8 @@ export const test = base.extend<object, { instanceKind: InstanceKind; stage: Sta
     });
     context.on("console", (message) => {
       if (message.type() === "error" || /content security policy/i.test(message.text())) {
-        consoleErrors.push(message.text());
+        // URLs in messages may hold a dev browser JWT, which no log may show.
+        consoleErrors.push(message.text().replace(/eyJ[\w-]*\.[\w-]+\.[\w-]*/g, "[jwt]"));
       }
     });
     context.on("response", (response) => {

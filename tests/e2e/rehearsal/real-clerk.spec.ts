@@ -3,7 +3,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import type { Page } from "@playwright/test";
-import { ALICE, expectSignedIn, expectSignedOut, signInThroughClerk, signOutThroughUserButton } from "../clerk-ui";
+import * as ui from "../clerk-ui";
 import { SEEDED_TEMPLATES } from "../../support/clerk-env";
 import { expect, test } from "./fixtures";
 import { SESSION_TOKEN_LIFETIME_S, type Stage } from "./stage";
@@ -47,19 +47,7 @@ async function runCurl(command: string, stage: Stage, outputDir: string) {
 }
 
 test("a new user signs up with the email code, signs out, and signs in again", async ({ page, baseURL }) => {
-  const email = `rehearsal-${Date.now()}@example.com`;
-  const password = "a-new-password-42";
-  await page.goto("/sign-up");
-  await page.getByLabel("Email address").fill(email);
-  await page.locator("input[name=password]:visible").fill(password);
-  await page.getByRole("button", { name: "Continue", exact: true }).click();
-  await page.locator("input[autocomplete=one-time-code]").fill("424242");
-  await expectSignedIn(page);
-
-  await signOutThroughUserButton(page);
-  await expectSignedOut(page);
-  await signInThroughClerk(page, baseURL!, email, password);
-  await expectSignedIn(page);
+  await ui.signUpSignOutSignIn(page, baseURL!, `rehearsal-${Date.now()}@example.com`);
 });
 
 test("the explorer gives every allowed template's token, /tokens/:template renders one, curl calls the API", async ({
@@ -67,8 +55,8 @@ test("the explorer gives every allowed template's token, /tokens/:template rende
   baseURL,
   stage,
 }, testInfo) => {
-  await signInThroughClerk(page, baseURL!, ALICE.email, ALICE.password);
-  await expectSignedIn(page);
+  await ui.signInThroughClerk(page, baseURL!, ui.ALICE.email, ui.ALICE.password);
+  await ui.expectSignedIn(page);
   let command: string | null = null;
   for (const template of SEEDED_TEMPLATES) command = await tokenFor(page, template);
 
@@ -86,8 +74,8 @@ test("the user stays signed in after the session token expired, by the handshake
 }) => {
   test.setTimeout(120_000);
   const page = await context.newPage();
-  await signInThroughClerk(page, baseURL!, ALICE.email, ALICE.password);
-  await expectSignedIn(page);
+  await ui.signInThroughClerk(page, baseURL!, ui.ALICE.email, ui.ALICE.password);
+  await ui.expectSignedIn(page);
 
   // With no page open nothing refreshes __session: the next page load meets an expired one
   // (past @clerk/backend's 5 s clock skew allowance).
@@ -103,9 +91,9 @@ test("the user stays signed in after the session token expired, by the handshake
   expect(handshakes).toHaveLength(1);
 
   await next.goto("/");
-  await signOutThroughUserButton(next);
-  await expectSignedOut(next);
+  await ui.signOutThroughUserButton(next);
+  await ui.expectSignedOut(next);
   // The server agrees: a fresh page load is rendered signed out.
   await next.reload();
-  await expectSignedOut(next);
+  await ui.expectSignedOut(next);
 });
