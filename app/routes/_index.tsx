@@ -1,4 +1,5 @@
 import { getAuth } from "@clerk/remix/ssr.server";
+import { authOptions } from "~/utils/clerk/client.server";
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { TokenExplorer } from "~/components/TokenExplorer";
@@ -9,7 +10,7 @@ import studioStyles from "~/studio.css";
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: studioStyles }];
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { userId } = await getAuth(args);
+  const { userId } = await getAuth(args, authOptions);
   const templates = userId ? await allowedTemplateNames().catch(() => config.allowedTemplates) : [];
   // /templates links here with ?template=<name> to open that template's token.
   const requested = new URL(args.request.url).searchParams.get("template");

@@ -1,5 +1,8 @@
 import type { JWK } from "jose";
 import type { EmulatorStore } from "./store";
+import type { CookieScope } from "./routes/frontend/cookies";
+import type { DevBrowsers } from "./tokens/dev-browser";
+import type { InstanceKind } from "./tokens/keys";
 import type { TokenIssuer } from "./tokens/signing";
 
 /** What route handlers share: the emulator's state and its signing identity. */
@@ -10,4 +13,9 @@ export interface EmulatorContext {
   sessionTokenLifetimeSeconds: number;
   /** The suffix of the instance's cookie names, from its publishable key (see cookieSuffix). */
   cookieSuffix: string;
+  instanceKind: InstanceKind;
+  /** Where the cookies the app reads are set (see CookieScope). */
+  cookieScope: CookieScope;
+  /** Development instances: the dev browsers that identify browsers instead of cookies. */
+  devBrowsers: DevBrowsers;
 }

@@ -17,6 +17,19 @@ const OFFLINE_HINT =
 /** Clerk's template names are short identifiers; anything else never reaches Clerk. */
 export const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
+/** A comma-separated list (blanks and empty entries dropped), each entry checked by `entry`. */
+const commaSeparated = (entry: z.ZodString) =>
+  z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? "")
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(entry));
+
 const templateName = z.string().trim().regex(TEMPLATE_NAME_PATTERN, "must be 1-64 letters, digits, '-' or '_'");
 
 /** `CLERK_JWT_TEMPLATES=*`: every template the instance has, read from the Backend API. */
@@ -29,6 +42,11 @@ const templateListEntry = z
   );
 
 const REFRESH_MESSAGE = "must be a whole number of seconds from 1 to 3600";
+
+const ORIGINS_MESSAGE =
+  "must be a comma-separated list of origins (scheme://host[:port], no path), such as https://app.example.com";
+const isOrigin = (value: string) => URL.canParse(value) && new URL(value).origin === value;
+
 const MAX_ENTRIES_MESSAGE = "must be a whole number of tokens from 1 to 1000000";
 const PORT_MESSAGE = "must be a port number from 1 to 65535, such as 3000";
 const PROXY_TIMEOUT_MESSAGE = "must be a whole number of milliseconds from 1000 to 120000";
@@ -90,24 +108,15 @@ const envSchema = z.object({
     )
     .optional(),
   CLERK_JWT_TEMPLATE: templateName.default("test"),
-  CLERK_JWT_TEMPLATES: z
-    .string()
-    .optional()
-    .transform((list) =>
-      (list ?? "")
-        .split(",")
-        .map((name) => name.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z
-        .array(templateListEntry)
-        .max(50)
-        .refine(
-          (list) => !list.includes(EVERY_INSTANCE_TEMPLATE) || list.length === 1,
-          "is either * (every template the instance has) or a list of names, not both",
-        ),
-    ),
+  CLERK_JWT_TEMPLATES: commaSeparated(templateListEntry).pipe(
+    z
+      .array(z.string())
+      .max(50)
+      .refine(
+        (list) => !list.includes(EVERY_INSTANCE_TEMPLATE) || list.length === 1,
+        "is either * (every template the instance has) or a list of names, not both",
+      ),
+  ),
   TEMPLATE_LIST_REFRESH_SECONDS: z.coerce
     .number({ error: REFRESH_MESSAGE })
     .int(REFRESH_MESSAGE)
@@ -129,6 +138,7 @@ const envSchema = z.object({
       `must have a path of its own, such as /__clerk: not the root, nor under ${PATHS_THE_PROXY_MAY_NOT_TAKE.join(" or ")}`,
     )
     .optional(),
+  CLERK_AUTHORIZED_PARTIES: commaSeparated(z.string().refine(isOrigin, ORIGINS_MESSAGE)),
   CLERK_FRONTEND_API_URL: z.url({ error: "must be a URL such as https://frontend-api.clerk.dev" }).optional(),
   CLERK_PROXY_TIMEOUT_MS: z.coerce
     .number({ error: PROXY_TIMEOUT_MESSAGE })
@@ -217,6 +227,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
     apiTimeoutMs: vars.CLERK_API_TIMEOUT_MS,
     port: vars.PORT,
     host: vars.HOST,
+    // The origins whose session tokens (their azp) are accepted; none listed: any.
+    authorizedParties: vars.CLERK_AUTHORIZED_PARTIES.length > 0 ? vars.CLERK_AUTHORIZED_PARTIES : undefined,
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
     usesOfflineEmulator,
     /** How to sign in offline (the launcher sets it from the emulator's seed); shown in the banner. */

@@ -1,12 +1,13 @@
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
+import { authOptions } from "~/utils/clerk/client.server";
 import { config } from "~/utils/config/config.server";
 import { apiError, unauthorized } from "~/utils/http/responses.server";
 
 /** A page for signed-in users: anyone else is sent to sign in and brought back. */
 export async function requireSignedInPage(args: LoaderFunctionArgs): Promise<string> {
-  const { sessionId } = await getAuth(args);
+  const { sessionId } = await getAuth(args, authOptions);
   if (sessionId) return sessionId;
   const here = new URL(args.request.url);
   throw redirect(`/sign-in?redirect_url=${encodeURIComponent(here.pathname + here.search)}`);
@@ -14,14 +15,15 @@ export async function requireSignedInPage(args: LoaderFunctionArgs): Promise<str
 
 /**
  * A form post from a signed-in user on this site: 401 without a session, 403
- * when the browser says the form came from another origin.
+ * when the browser says the form came from another site. Hosts are compared, not
+ * schemes: behind a TLS-terminating proxy the browser's https is this server's http.
  */
 export async function requireSignedInPost(args: ActionFunctionArgs): Promise<string> {
   const origin = args.request.headers.get("Origin");
-  if (origin !== null && origin !== new URL(args.request.url).origin) {
+  if (origin !== null && (!URL.canParse(origin) || new URL(origin).host !== new URL(args.request.url).host)) {
     throw apiError(403, { message: "Forms are accepted from this site's own pages only.", code: "cross_origin_form" });
   }
-  const { sessionId } = await getAuth(args);
+  const { sessionId } = await getAuth(args, authOptions);
   if (!sessionId) throw unauthorized();
   return sessionId;
 }
