@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { z } from "zod";
 
 /**
@@ -18,6 +19,13 @@ const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 const templateName = z.string().trim().regex(TEMPLATE_NAME_PATTERN, "must be 1-64 letters, digits, '-' or '_'");
 
 const MAX_ENTRIES_MESSAGE = "must be a whole number of tokens from 1 to 1000000";
+const WORKERS_MESSAGE = "must be a whole number of worker processes from 1 to 64, or auto (one per CPU core)";
+const REDIS_TIMEOUT_MESSAGE =
+  "must be a whole number of milliseconds from 5 to 2000: how long a request waits for Redis before using its own process's tokens";
+const REDIS_URL_MESSAGE =
+  "must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (or unset, to reuse tokens in each process only)";
+const WEBHOOK_SECRET_MESSAGE =
+  "must be your webhook endpoint's signing secret, whsec_ followed by base64 (Clerk Dashboard → Webhooks → the endpoint → Signing Secret), or unset to turn webhooks off";
 
 function decodePublishableKeyHost(key: string): string | undefined {
   const encoded = key.replace(/^pk_(test|live)_/, "");
@@ -72,6 +80,28 @@ const envSchema = z.object({
     .min(1, MAX_ENTRIES_MESSAGE)
     .max(1_000_000, MAX_ENTRIES_MESSAGE)
     .default(10_000),
+  WEB_CONCURRENCY: z
+    .string()
+    .trim()
+    .regex(/^(auto|[1-9]\d?)$/, WORKERS_MESSAGE)
+    .transform((value) => (value === "auto" ? availableParallelism() : Number(value)))
+    .pipe(z.number().max(64, WORKERS_MESSAGE))
+    .default(1),
+  REDIS_URL: z
+    .string()
+    .refine((url) => URL.canParse(url) && ["redis:", "rediss:"].includes(new URL(url).protocol), REDIS_URL_MESSAGE)
+    .optional(),
+  REDIS_TIMEOUT_MS: z.coerce
+    .number({ error: REDIS_TIMEOUT_MESSAGE })
+    .int(REDIS_TIMEOUT_MESSAGE)
+    .min(5, REDIS_TIMEOUT_MESSAGE)
+    .max(2000, REDIS_TIMEOUT_MESSAGE)
+    .default(50),
+  CLERK_WEBHOOK_SIGNING_SECRET: z
+    .string()
+    .trim()
+    .regex(/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/, WEBHOOK_SECRET_MESSAGE)
+    .optional(),
 });
 
 export class ConfigError extends Error {
@@ -110,6 +140,9 @@ export function loadConfig(env: Record<string, string | undefined>) {
     apiTimeoutMs: vars.CLERK_API_TIMEOUT_MS,
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
     usesOfflineEmulator,
+    workers: vars.WEB_CONCURRENCY,
+    redis: vars.REDIS_URL ? { url: vars.REDIS_URL, timeoutMs: vars.REDIS_TIMEOUT_MS } : undefined,
+    webhookSigningSecret: vars.CLERK_WEBHOOK_SIGNING_SECRET,
     clerkProxy: vars.CLERK_PROXY_URL
       ? {
           // Where clerk-js sends its Frontend API calls, and where this server forwards them.

@@ -104,6 +104,11 @@ export class TemplateTokenCache {
     return { outcome: fresh ? "bypass" : "miss", ...minted };
   }
 
+  /** Forgets every kept token whose key passes `test`: a revoked session's or user's. */
+  dropWhere(test: (key: string) => boolean): void {
+    for (const key of [...this.reusable.keys()].filter(test)) this.reusable.delete(key);
+  }
+
   private mintAndKeep(key: string, mint: () => Promise<string>): Promise<Minted> {
     const call = timed(mint)
       .then(

@@ -3,7 +3,10 @@ import { config } from "~/config.server";
 import { withinBudget } from "~/clerk-budget.server";
 import { UnexpectedClerkAnswerError, tokenErrorResponse } from "~/errors.server";
 import { apiError } from "~/http.server";
-import { serverTimingOf, TemplateTokenCache } from "~/token-cache.server";
+import { serverTimingOf } from "~/token-cache.server";
+import { localTokenCache as tokenCache, sharedTokenCache } from "~/token-sharing/reuse.server";
+import { reuseKeyOf } from "~/token-sharing/revocations.server";
+import { sharedServerTiming, type TokenOwner } from "~/token-sharing/shared-cache.server";
 
 const JWT_PATTERN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
@@ -38,8 +41,6 @@ async function requestTemplateToken(sessionId: string, template: string): Promis
   return token.jwt;
 }
 
-const tokenCache = new TemplateTokenCache(config.tokenCache);
-
 /** `Cache-Control: no-cache` on the request asks for a freshly minted token. */
 export function wantsFreshToken(request: Request): boolean {
   const directives = (request.headers.get("Cache-Control") ?? "").split(",");
@@ -53,17 +54,23 @@ export function wantsFreshToken(request: Request): boolean {
  * Failures are thrown as JSON Responses a route can pass on as they are.
  */
 export async function getTemplateToken(
-  sessionId: string,
+  owner: TokenOwner,
   template: string,
   { fresh }: { fresh: boolean },
 ): Promise<{ token: { jwt: string }; serverTiming: string }> {
   // Keyed by the verified session, so a token never reaches another session.
-  const key = JSON.stringify([sessionId, template]);
+  const key = reuseKeyOf(owner, template);
+  const mint = () => requestTemplateToken(owner.sessionId, template);
   try {
-    const lookup = await tokenCache.lookup(key, () => requestTemplateToken(sessionId, template), { fresh });
+    if (sharedTokenCache) {
+      const failureAnswer = (error: unknown) => tokenErrorResponse(error, template);
+      const shared = await sharedTokenCache.lookup(key, owner, mint, { fresh, failureAnswer });
+      return { token: { jwt: shared.lookup.jwt }, serverTiming: sharedServerTiming(shared) };
+    }
+    const lookup = await tokenCache.lookup(key, mint, { fresh });
     return { token: { jwt: lookup.jwt }, serverTiming: serverTimingOf(lookup) };
   } catch (error) {
     // Each waiter of a shared call gets its own Response: a body can be sent only once.
-    throw tokenErrorResponse(error, template);
+    throw error instanceof Response ? error : tokenErrorResponse(error, template);
   }
 }

@@ -86,7 +86,8 @@ export function offlineClerkEnv(emulator: RunningEmulator): Record<string, strin
 export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator> {
   const port = Number(process.env.EMULATOR_PORT ?? 4010);
   await assertPortFree(port, "EMULATOR_PORT");
-  const emulator = await startEmulator({ port });
+  // Clerk's session webhooks, to the app's endpoint: sign-outs and revocations reach it at once.
+  const emulator = await startEmulator({ port, webhooks: { url: `${appUrl}/api/webhooks/clerk` } });
   Object.assign(process.env, offlineClerkEnv(emulator));
   console.log(
     [

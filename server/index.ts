@@ -8,29 +8,15 @@ import compression from "compression";
 import express from "express";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigError, loadConfig } from "../app/env.server";
 import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
+import { exitWith, readConfig } from "./read-config";
 import { remixHandler } from "./remix-handler";
 import { requestLog } from "./request-log";
 import { answerMalformedRequest, readOnlyApi, singleAuthorizationHeader } from "./request-guards";
 import { securityHeaders } from "./security-headers";
 
 installGlobals({ nativeFetch: true });
-
-function exitWith(message: string): never {
-  console.error(`\n${message}\n`);
-  process.exit(1);
-}
-
-function readConfig() {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) exitWith(error.message);
-    throw error;
-  }
-}
 
 const config = readConfig();
 const port = Number(process.env.PORT ?? 3000);
@@ -40,6 +26,11 @@ const mode = process.env.NODE_ENV === "development" ? "development" : "productio
 const build = (await import(pathToFileURL(path.resolve(remixConfig.serverBuildPath!)).href)) as ServerBuild;
 
 const API_PATH = "/api";
+const remix = remixHandler({
+  build,
+  mode,
+  getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string | undefined }),
+});
 const app = express();
 app.disable("x-powered-by");
 app.use(requestLog);
@@ -50,16 +41,13 @@ app.use(
   }),
 );
 app.use(singleAuthorizationHeader);
+// Clerk's webhooks are the one write the API takes, and only when they are configured.
+if (config.webhookSigningSecret) app.post(`${API_PATH}/webhooks/clerk`, remix);
 app.use(API_PATH, readOnlyApi);
 if (config.clerkProxy) {
   // Mounted before compression so that the Frontend API's answers pass through untouched.
   app.use(config.clerkProxy.path, clerkProxy({ ...config.clerkProxy, secretKey: config.secretKey }));
 }
-const remix = remixHandler({
-  build,
-  mode,
-  getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string | undefined }),
-});
 // API answers skip the file lookups and compression below: no file lives under
 // /api, and compressing tokens next to request data would invite BREACH.
 app.all(`${API_PATH}/*`, remix);

@@ -71,8 +71,11 @@ export interface AppServer {
 }
 
 /** Starts the production server on a free port and waits until it answers. */
-export async function startAppServer(env: Record<string, string>): Promise<AppServer> {
-  const port = await freePort();
+export async function startAppServer(
+  env: Record<string, string>,
+  { port: chosenPort }: { port?: number } = {},
+): Promise<AppServer> {
+  const port = chosenPort ?? (await freePort());
   const server = spawnNpmStart(env, port);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {

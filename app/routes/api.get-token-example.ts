@@ -5,12 +5,14 @@ import { getTemplateToken, templateFromRequest, wantsFreshToken } from "~/token.
 
 // GET /api/get-token-example — Clerk's documented getToken() example, for Remix.
 export async function loader(args: LoaderFunctionArgs) {
-  const { sessionId } = await getAuth(args);
-  if (!sessionId) {
+  const { sessionId, userId } = await getAuth(args);
+  if (!sessionId || !userId) {
     return unauthorized();
   }
 
   const template = templateFromRequest(args.request);
-  const { token, serverTiming } = await getTemplateToken(sessionId, template, { fresh: wantsFreshToken(args.request) });
+  const { token, serverTiming } = await getTemplateToken({ sessionId, userId }, template, {
+    fresh: wantsFreshToken(args.request),
+  });
   return jsonResponse({ token }, 200, { "Server-Timing": serverTiming });
 }

@@ -9,14 +9,14 @@ export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `Toke
 
 // The same retrieval as the resource route, in a page loader: the token is rendered on the server.
 export async function loader(args: LoaderFunctionArgs) {
-  const { sessionId } = await getAuth(args);
-  if (!sessionId) {
+  const { sessionId, userId } = await getAuth(args);
+  if (!sessionId || !userId) {
     const here = new URL(args.request.url);
     throw redirect(`/sign-in?redirect_url=${encodeURIComponent(here.pathname + here.search)}`);
   }
 
   const template = allowedTemplate(args.params.template);
-  const { token } = await getTemplateToken(sessionId, template, { fresh: false });
+  const { token } = await getTemplateToken({ sessionId, userId }, template, { fresh: false });
   return { template, jwt: token.jwt };
 }
 

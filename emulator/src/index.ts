@@ -8,6 +8,7 @@ import { readSeedFile, storeFromSeed } from "./seed";
 import { FaultInjector, type FaultsInput } from "./faults";
 import { cookieSuffix } from "./routes/frontend/cookies";
 import { createApp } from "./server";
+import { NO_WEBHOOKS, newSigningSecret, webhookSender } from "./webhooks";
 import {
   frontendApiHostOf,
   importSigningKey,
@@ -35,6 +36,8 @@ export interface EmulatorOptions {
   faults?: FaultsInput;
   /** One line per request; default console.log. */
   log?: (line: string) => void;
+  /** Where to POST signed session.ended / .removed / .revoked events; signingSecret default: a new whsec_ one. */
+  webhooks?: { url: string; signingSecret?: string };
 }
 
 export interface RunningEmulator {
@@ -51,6 +54,8 @@ export interface RunningEmulator {
   jwtKey: string;
   /** For tests that forge tokens (expired etc.). */
   privateJwk: JWK;
+  /** The secret webhooks are signed with (CLERK_WEBHOOK_SIGNING_SECRET), when an endpoint is configured. */
+  webhookSigningSecret?: string;
   /** Replaces the injected faults while running (also: PUT /__emulator/faults with the secret key). */
   setFaults(faults: FaultsInput): void;
   /** Closes the server and all open sockets promptly. */
@@ -72,6 +77,9 @@ const optionsSchema = z.object({
   latencyMs: z.number().min(0).default(0),
   faults: z.custom<FaultsInput>((value) => typeof value === "object" && value !== null).default({}),
   log: z.custom<(line: string) => void>((value) => typeof value === "function").default(() => console.log),
+  webhooks: z
+    .object({ url: z.url(), signingSecret: z.string().startsWith("whsec_").default(newSigningSecret) })
+    .optional(),
 });
 
 /** Starts an offline Clerk emulator with its own freshly seeded store. */
@@ -104,6 +112,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     publicJwk: publicJwkOf(keys.privateJwk),
     sessionTokenLifetimeSeconds: settings.sessionTokenLifetimeSeconds,
     cookieSuffix: cookieSuffix(identity.publishableKey),
+    webhooks: settings.webhooks ? webhookSender(settings.webhooks, settings.log) : NO_WEBHOOKS,
   };
   const faults = new FaultInjector(settings.faults);
   handleRequest = createApp(context, {
@@ -119,6 +128,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url: identity.apiUrl,
     frontendApiHost,
     privateJwk: keys.privateJwk,
+    webhookSigningSecret: settings.webhooks?.signingSecret,
     setFaults: (input) => void faults.set(input),
     close: () => (closing ??= closeServer(server)),
   };
