@@ -1,6 +1,9 @@
 import cluster, { type Worker } from "node:cluster";
 import { CLUSTER_REVOCATION } from "../app/token-sharing/revocations.server";
 
+// Beyond the longest a request waits for Clerk (CLERK_API_TIMEOUT_MS allows up to 60 s).
+const DRAIN_LIMIT_MS = 65_000;
+
 function log(message: string) {
   console.error(`[cluster] ${message}`);
 }
@@ -24,6 +27,10 @@ export function superviseWorkers(count: number) {
   const stopAll = (signal: NodeJS.Signals) => {
     stopping = true;
     for (const worker of running()) worker.process.kill(signal);
+    // A request that never ends must not keep the fleet from stopping.
+    setTimeout(() => {
+      for (const worker of running()) worker.process.kill("SIGKILL");
+    }, DRAIN_LIMIT_MS).unref();
   };
 
   cluster.on("listening", (worker) => listened.add(worker.id));

@@ -3,8 +3,9 @@ import { createClient } from "redis";
 /**
  * The connection to Redis, and whether to use it right now. Redis is never
  * the reason for an error: every command is given what is left of a small
- * budget (REDIS_TIMEOUT_MS); one that fails or outlives it marks Redis down,
- * and until a background PING answers again requests skip Redis entirely.
+ * budget (REDIS_TIMEOUT_MS), after which its request carries on without
+ * Redis. A connection error, or several late answers in a row, mark Redis
+ * down: until a background PING answers again, requests skip it entirely.
  * One log line when sharing stops and one when it resumes.
  */
 
@@ -18,10 +19,13 @@ export class RedisUnavailable extends Error {
   }
 }
 
-const CHANNEL = "rct:events";
+/** The app's pub/sub channel: finished Clerk calls and revocations, sealed. */
+export const CHANNEL = "rct:events";
 const PROBE_INTERVAL_MS = 500;
 const PROBE_TIMEOUT_MS = 1000;
 const MAX_RECONNECT_DELAY_MS = 1000;
+const LATE_ANSWERS_BEFORE_DOWN = 3;
+const BACKGROUND_BUDGET_MS = 1000;
 
 function log(message: string) {
   console.error(`[redis] ${message}`);
@@ -51,6 +55,7 @@ export class RedisLink {
   private down: string | undefined = "not connected yet";
   private probing: NodeJS.Timeout | undefined;
   private everUp = false;
+  private lateAnswers = 0;
 
   /** @param onMessage receives every message published on the app's channel, by any process. */
   constructor(
@@ -82,6 +87,11 @@ export class RedisLink {
     return performance.now() + this.budgetMs;
   }
 
+  /** A deadline for writes no request waits for (storing, announcing): late ones only delay sharing. */
+  backgroundDeadline(): number {
+    return performance.now() + BACKGROUND_BUDGET_MS;
+  }
+
   /**
    * Runs one command (or pipeline) before `deadline`. Throws RedisUnavailable when
    * Redis is down, fails, or would make the request wait past the deadline.
@@ -98,11 +108,19 @@ export class RedisLink {
       timer = setTimeout(() => setImmediate(giveUp), remaining);
     });
     try {
-      return await Promise.race([command(this.client), timeout]);
+      const result = await Promise.race([command(this.client), timeout]);
+      this.lateAnswers = 0;
+      return result;
     } catch (error) {
+      if (error instanceof RedisUnavailable) {
+        // One late answer may be a busy machine: that request carries on without Redis.
+        // Several in a row, and requests stop asking until Redis answers a PING again.
+        if ((this.lateAnswers += 1) >= LATE_ANSWERS_BEFORE_DOWN) this.markDown(error.message);
+        throw error;
+      }
       const reason = error instanceof Error ? error.message || error.name : String(error);
       this.markDown(reason);
-      throw error instanceof RedisUnavailable ? error : new RedisUnavailable(reason);
+      throw new RedisUnavailable(reason);
     } finally {
       clearTimeout(timer);
     }
@@ -146,6 +164,7 @@ export class RedisLink {
     if (!ok) return this.probeSoon(PROBE_INTERVAL_MS);
     if (this.down === undefined) return;
     this.down = undefined;
+    this.lateAnswers = 0;
     log(
       this.everUp
         ? "Sharing resumed: Redis answers again."

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { apiError } from "~/http.server";
 import { reusableForMs, serverTimingOf, type TemplateTokenCache, type TokenLookup } from "~/token-cache.server";
-import { RedisUnavailable, type RedisLink } from "./redis-link.server";
+import { CHANNEL, RedisUnavailable, type RedisLink } from "./redis-link.server";
 import type { Sealing } from "./sealing.server";
 
 /**
@@ -12,6 +12,16 @@ import type { Sealing } from "./sealing.server";
  * channel). When Redis cannot be used within the budget, the process's own
  * cache (TemplateTokenCache, as without REDIS_URL) answers instead.
  */
+
+/**
+ * One round trip for a lookup: the kept token if there is one, else an attempt
+ * at the lock (`SET NX PX`). Replies [token or nil, "OK" or nil].
+ */
+const GET_OR_LOCK = `
+local kept = redis.call("GET", KEYS[1])
+if kept then return {kept, false} end
+return {false, redis.call("SET", KEYS[2], ARGV[1], "NX", "PX", ARGV[2])}
+`;
 
 /** Who a token belongs to, as getAuth verified it: what revocations are matched on. */
 export interface TokenOwner {
@@ -114,26 +124,17 @@ export class SharedTokenCache {
     failureAnswer: (error: unknown) => Response,
   ): Promise<SharedLookup> {
     const name = this.sealing.name("token", key);
-    const deadline = this.link.deadline();
     if (fresh) return this.mintAndShare(name, owner, mint, failureAnswer, { outcome: "bypass" });
-    const stored = await this.link.run(deadline, (client) => client.get(name));
-    const kept = stored === null ? undefined : this.sealing.open<{ jwt: string }>(name, stored);
-    if (kept) return { lookup: { jwt: kept.jwt, outcome: "hit" }, source: "hit" };
-
     const lockName = this.sealing.name("lock", key);
+    // Listening before asking: an outcome published right after the lock is refused is not missed.
     const result = this.waitFor(name);
     try {
-      const [locked, storedMeanwhile] = (await this.link.run(deadline, (client) =>
-        client
-          .multi()
-          .set(lockName, randomUUID(), { condition: "NX", expiration: { type: "PX", value: this.lockMs } })
-          .get(name)
-          .exec(),
-      )) as unknown as [string | null, string | null];
-      const keptMeanwhile =
-        typeof storedMeanwhile === "string" ? this.sealing.open<{ jwt: string }>(name, storedMeanwhile) : undefined;
-      if (keptMeanwhile) return { lookup: { jwt: keptMeanwhile.jwt, outcome: "hit" }, source: "hit" };
-      if (locked === "OK")
+      const reply = (await this.link.run(this.link.deadline(), (client) =>
+        client.eval(GET_OR_LOCK, { keys: [name, lockName], arguments: [randomUUID(), String(this.lockMs)] }),
+      )) as [string | null, string | null];
+      const kept = reply[0] === null ? undefined : this.sealing.open<{ jwt: string }>(name, reply[0]);
+      if (kept) return { lookup: { jwt: kept.jwt, outcome: "hit" }, source: "hit" };
+      if (reply[1] === "OK")
         return await this.mintAndShare(name, owner, mint, failureAnswer, { outcome: "miss", lockName });
       const outcome = await result.promise;
       if (outcome === undefined) throw new RedisUnavailable("the Clerk call holding the lock did not finish in time");
@@ -174,46 +175,59 @@ export class SharedTokenCache {
       jwt = await mint();
     } catch (error) {
       const failure = await answerOf(failureAnswer(error));
-      void this.announce(name, { failure }, lockName);
+      void this.announceFailure(name, failure, lockName);
       throw new SharedFailure(failure);
     }
     const clerkMs = performance.now() - started;
-    void this.store(name, owner, jwt).then(() => this.announce(name, { jwt }, lockName));
+    void this.storeAndAnnounce(name, owner, jwt, lockName);
     return { lookup: { jwt, outcome, clerkMs }, source: "stored" };
   }
 
-  /** Keeps a token for its reuse window, indexed by session and user so a revocation finds it. */
-  private async store(name: string, owner: TokenOwner, jwt: string) {
+  /**
+   * In one transaction: keeps the token for its reuse window, indexed by session
+   * and user so a revocation finds it; tells the waiters; frees the lock.
+   */
+  private async storeAndAnnounce(name: string, owner: TokenOwner, jwt: string, lockName: string | undefined) {
     const ttl = reusableForMs(jwt, Date.now());
-    if (ttl <= 0) return;
     const sessionIndex = this.sealing.name("session", owner.sessionId);
     const userIndex = this.sealing.name("user", owner.userId);
     await this.link
-      .run(this.link.deadline(), (client) =>
+      .run(this.link.backgroundDeadline(), (client) => {
+        const transaction = client.multi();
+        if (ttl > 0) {
+          transaction
+            .set(name, this.sealing.seal(name, { jwt }), { expiration: { type: "PX", value: ttl } })
+            .sAdd(sessionIndex, name)
+            .pExpire(sessionIndex, ttl, "NX")
+            .pExpire(sessionIndex, ttl, "GT")
+            .sAdd(userIndex, sessionIndex)
+            .pExpire(userIndex, ttl, "NX")
+            .pExpire(userIndex, ttl, "GT");
+        }
+        transaction.publish(CHANNEL, this.announcement(name, { jwt }));
+        if (lockName) transaction.del(lockName);
+        return transaction.exec();
+      })
+      .catch(() => {});
+  }
+
+  /**
+   * Tells the waiters how the call failed and frees the lock; the failure is not
+   * kept, and the token it was to replace is dropped: Clerk may have said the session is gone.
+   */
+  private async announceFailure(name: string, failure: FailureAnswer, lockName: string | undefined) {
+    await this.link
+      .run(this.link.backgroundDeadline(), (client) =>
         client
           .multi()
-          .set(name, this.sealing.seal(name, { jwt }), { expiration: { type: "PX", value: ttl } })
-          .sAdd(sessionIndex, name)
-          .pExpire(sessionIndex, ttl, "NX")
-          .pExpire(sessionIndex, ttl, "GT")
-          .sAdd(userIndex, sessionIndex)
-          .pExpire(userIndex, ttl, "NX")
-          .pExpire(userIndex, ttl, "GT")
+          .publish(CHANNEL, this.announcement(name, { failure }))
+          .del(lockName ? [name, lockName] : [name])
           .exec(),
       )
       .catch(() => {});
   }
 
-  /**
-   * Tells the waiters how the call went, then frees the lock. A failure also drops
-   * the token it was to replace: Clerk may just have said the session is gone.
-   */
-  private async announce(name: string, outcome: Outcome, lockName: string | undefined) {
-    const message = JSON.stringify({ type: "minted", name, sealed: this.sealing.seal(name, outcome) });
-    await this.link.publish(this.link.deadline(), message).catch(() => {});
-    const released = [...(lockName ? [lockName] : []), ...("failure" in outcome ? [name] : [])];
-    if (released.length > 0) {
-      await this.link.run(this.link.deadline(), (client) => client.del(released)).catch(() => {});
-    }
+  private announcement(name: string, outcome: Outcome): string {
+    return JSON.stringify({ type: "minted", name, sealed: this.sealing.seal(name, outcome) });
   }
 }
