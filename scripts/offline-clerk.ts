@@ -102,8 +102,13 @@ export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator
   return emulator;
 }
 
-/** Runs the app's server process in the foreground; Ctrl-C stops it, then the emulator, if any. */
-export function runServer(command: string, args: string[], env: NodeJS.ProcessEnv, emulator?: RunningEmulator) {
+/** Runs the app's server process in the foreground; Ctrl-C stops it, then what runs beside it (the emulator), if any. */
+export function runServer(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  emulator?: Pick<RunningEmulator, "close">,
+) {
   const child = spawn(command, args, { stdio: "inherit", env });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", async (code) => {
