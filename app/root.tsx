@@ -1,8 +1,20 @@
 import { ClerkApp, SignedIn, UserButton } from "@clerk/remix";
 import { rootAuthLoader } from "@clerk/remix/ssr.server";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
-import { Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData } from "@remix-run/react";
-import { config } from "~/config.server";
+import {
+  isRouteErrorResponse,
+  Link,
+  Links,
+  LiveReload,
+  Meta,
+  Outlet,
+  Scripts,
+  ScrollRestoration,
+  useRouteError,
+  useRouteLoaderData,
+} from "@remix-run/react";
+import type { ReactNode } from "react";
+import { config } from "~/utils/config/config.server";
 import { useNonce } from "~/nonce";
 import styles from "~/styles.css";
 import { clerkAppearance, themeCssVariables } from "~/theme";
@@ -12,14 +24,25 @@ export const meta: MetaFunction = () => [{ title: "Clerk JWT template tokens in 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 export const loader = (args: LoaderFunctionArgs) =>
-  rootAuthLoader(args, () => ({ usesOfflineEmulator: config.usesOfflineEmulator }), {
-    signInUrl: "/sign-in",
-    signUpUrl: "/sign-up",
-  });
+  rootAuthLoader(
+    args,
+    () => ({
+      usesOfflineEmulator: config.usesOfflineEmulator,
+      offlineSignInHint: config.offlineSignInHint,
+      // `npm run dev` reloads open pages after each rebuild, through the app's own port (server/dev-reload.ts).
+      liveReloadPort: process.env.NODE_ENV === "development" ? config.port : undefined,
+    }),
+    {
+      signInUrl: "/sign-in",
+      signUpUrl: "/sign-up",
+    },
+  );
 
-function App() {
-  const { usesOfflineEmulator } = useLoaderData<typeof loader>();
+/** The document around every page and the error boundary, with the CSP nonce on every script. */
+export function Layout({ children }: { children: ReactNode }) {
   const nonce = useNonce();
+  // Absent when the root loader itself failed.
+  const root = useRouteLoaderData<typeof loader>("root");
   return (
     <html lang="en" style={themeCssVariables}>
       <head>
@@ -29,27 +52,66 @@ function App() {
         <Links />
       </head>
       <body>
-        {usesOfflineEmulator && (
+        {root?.usesOfflineEmulator && (
           <p className="emulator-banner" role="status">
             Offline emulator — not Clerk. Sign-ins and tokens here are local stand-ins.
+            {root.offlineSignInHint && <span className="emulator-hint">{root.offlineSignInHint}</span>}
           </p>
         )}
-        <header className="site-header">
-          <Link to="/" className="site-title">
-            Clerk JWT template tokens
-          </Link>
-          <SignedIn>
-            <UserButton />
-          </SignedIn>
-        </header>
-        <main className="site-main">
-          <Outlet />
-        </main>
+        {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
+        {root?.liveReloadPort && <LiveReload nonce={nonce} port={root.liveReloadPort} />}
       </body>
     </html>
   );
 }
 
+function SiteTitle() {
+  return (
+    <Link to="/" className="site-title">
+      Clerk JWT template tokens
+    </Link>
+  );
+}
+
+function App() {
+  return (
+    <>
+      <header className="site-header">
+        <SiteTitle />
+        <SignedIn>
+          <UserButton />
+        </SignedIn>
+      </header>
+      <main className="site-main">
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
 export default ClerkApp(App, { appearance: clerkAppearance });
+
+/** Unknown pages (404), unsupported methods (405) and failures: outside Clerk's provider, so no UserButton. */
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const title = isRouteErrorResponse(error) ? `HTTP ${error.status}` : "Something went wrong";
+  const explanation = isRouteErrorResponse(error) && error.status === 404 ? "There is no page here." : undefined;
+  return (
+    <>
+      <header className="site-header">
+        <SiteTitle />
+      </header>
+      <main className="site-main">
+        <section className="error-box" role="alert">
+          <h1>{title}</h1>
+          {explanation && <p>{explanation}</p>}
+          <p>
+            <Link to="/">Back to the token explorer</Link>
+          </p>
+        </section>
+      </main>
+    </>
+  );
+}

@@ -1,22 +1,86 @@
 /**
- * `npm run dev`: the Remix dev server, against real Clerk when both keys are
- * configured (environment or .env), otherwise against the offline Clerk
- * emulator, started here on 127.0.0.1.
+ * `npm run dev`: against real Clerk when both keys are configured (environment
+ * or .env), otherwise against the offline Clerk emulator, started here. A
+ * change under app/ rebuilds the app and reloads open pages, with the server
+ * still serving; a change under server/ restarts the server. Everything listens
+ * on 127.0.0.1 only: the app's PORT (live reload included) and EMULATOR_PORT
+ * (docs/decisions/012-dev-loop-without-remix-dev.md).
  */
-import { assertPortFree, assertValidConfig, clerkKeysConfigured, runServer, startOfflineClerk } from "./offline-clerk";
+import { spawn, type ChildProcess } from "node:child_process";
+import { watch } from "node:fs";
+import { REBUILT_MESSAGE } from "../server/dev-reload";
+import { watchRemixApp } from "./remix-rebuilds";
+import { assertPortFree, assertValidConfig, clerkKeysConfigured, startOfflineClerk } from "./offline-clerk";
 
 const port = Number(process.env.PORT ?? 3000);
 await assertPortFree(port, "PORT");
 const emulator = clerkKeysConfigured() ? undefined : await startOfflineClerk(`http://localhost:${port}`);
 assertValidConfig();
+// remix.config.js reads NODE_ENV to choose the development build's paths, in this process too.
+process.env.NODE_ENV = "development";
+const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };
 
-runServer(
-  "npx",
-  ["remix", "dev", "-c", "tsx server/index.ts"],
-  {
-    ...process.env,
-    PORT: String(port),
-    NODE_ENV: "development",
-  },
-  emulator,
-);
+/** Quiet after a burst of saves before restarting: editors write a file in several steps. */
+const SETTLE_MS = 100;
+
+async function stop(code: number): Promise<never> {
+  await emulator?.close();
+  process.exit(code);
+}
+
+let server: ChildProcess | undefined;
+let restarting = false;
+
+/** The server, with an IPC channel for "rebuilt". If it stops by itself (a taken port, bad config), so does dev. */
+function startServer() {
+  const child = spawn(process.execPath, ["--import", "tsx", "server/index.ts"], {
+    env,
+    stdio: ["inherit", "inherit", "inherit", "ipc"],
+  });
+  server = child;
+  child.once("exit", (code, signal) => {
+    if (restarting) return;
+    void stop(code ?? (signal ? 1 : 0));
+  });
+}
+
+function restartServer() {
+  if (!server) return startServer();
+  restarting = true;
+  server.once("exit", () => {
+    restarting = false;
+    console.log("[dev] server/ changed: restarting the server");
+    startServer();
+  });
+  server.kill("SIGTERM");
+}
+
+/** Calls `onChange` once a burst of changes under `folder` has settled. */
+function onSettledChange(folder: string, onChange: () => void) {
+  let timer: NodeJS.Timeout | undefined;
+  watch(folder, { recursive: true }, () => {
+    clearTimeout(timer);
+    timer = setTimeout(onChange, SETTLE_MS);
+  });
+}
+
+let firstBuild = true;
+await watchRemixApp((ok, durationMs) => {
+  if (firstBuild) {
+    firstBuild = false;
+    if (!ok) return void stop(1);
+    return startServer();
+  }
+  if (!ok) return console.error("[dev] the build failed (above); the server keeps the last good build");
+  console.log(`[dev] app rebuilt in ${durationMs} ms: reloading open pages`);
+  server?.send(REBUILT_MESSAGE);
+});
+onSettledChange("server", restartServer);
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (!server) return void stop(0);
+    restarting = true;
+    server?.kill(signal);
+    server?.once("exit", () => void stop(0));
+  });
+}

@@ -5,8 +5,8 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { ConfigError, loadConfig } from "../app/env.server";
-import { DEFAULT_SEED_FILE, startEmulator, type RunningEmulator } from "../emulator/src/index";
+import { ConfigError, loadConfig } from "../app/utils/config/env.server";
+import { DEFAULT_SEED_FILE, startEmulator, TEST_MODE_EMAIL_CODE, type RunningEmulator } from "../emulator/src/index";
 import { appEnvOf } from "../emulator/src/print-env";
 
 const KEY_VARIABLES = ["CLERK_SECRET_KEY", "CLERK_PUBLISHABLE_KEY"] as const;
@@ -56,10 +56,10 @@ const seed = JSON.parse(readFileSync(DEFAULT_SEED_FILE, "utf8")) as {
   jwt_templates: Array<{ name: string }>;
 };
 
-/** The seeded users' sign-in details. */
-function demoUsers(): string {
-  return seed.users.map((user) => `${user.email_address} / ${user.password}`).join(", ");
-}
+/** How to sign in offline, for the app's banner: the seeded users and the emulator's sign-up code. */
+const SIGN_IN_HINT = `Sign in as ${seed.users
+  .map((user) => `${user.email_address} / ${user.password}`)
+  .join(" or ")}, or sign up with any email and the code ${TEST_MODE_EMAIL_CODE}.`;
 
 /** The JWT templates the emulator's seed defines: the ones the offline app allows by default. */
 export const SEEDED_TEMPLATES = seed.jwt_templates.map((template) => template.name);
@@ -79,6 +79,7 @@ export function offlineClerkEnv(emulator: RunningEmulator): Record<string, strin
     CLERK_PROXY_URL: proxyPath,
     CLERK_JS: `${proxyPath}/npm/@clerk/clerk-js@5/dist/clerk.browser.js`,
     CLERK_JWT_TEMPLATES: process.env.CLERK_JWT_TEMPLATES ?? SEEDED_TEMPLATES.join(","),
+    OFFLINE_SIGN_IN_HINT: SIGN_IN_HINT,
   };
 }
 
@@ -95,7 +96,7 @@ export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator
       "  No Clerk keys configured: using the OFFLINE CLERK EMULATOR (a local stand-in, not Clerk).",
       `  Emulator: ${emulator.url}`,
       `  App:      ${appUrl}`,
-      `  Demo users (email / password): ${demoUsers()}`,
+      `  ${SIGN_IN_HINT}`,
       "",
     ].join("\n"),
   );

@@ -8,4 +8,4 @@ import { assertPortFree, runServer, startOfflineClerk } from "./offline-clerk";
 const port = Number(process.env.PORT ?? 3000);
 await assertPortFree(port, "PORT");
 const emulator = await startOfflineClerk(`http://localhost:${port}`);
-runServer("node", ["build/server.js"], { ...process.env, PORT: String(port), NODE_ENV: "production" }, emulator);
+runServer("node", ["scripts/start.js"], { ...process.env, PORT: String(port), NODE_ENV: "production" }, emulator);

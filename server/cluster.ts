@@ -1,5 +1,5 @@
 import cluster, { type Worker } from "node:cluster";
-import { CLUSTER_REVOCATION } from "../app/token-sharing/revocations.server";
+import { CLUSTER_REVOCATION } from "../app/utils/tokens/sharing/revocations.server";
 
 // Beyond the longest a request waits for Clerk (CLERK_API_TIMEOUT_MS allows up to 60 s).
 const DRAIN_LIMIT_MS = 65_000;

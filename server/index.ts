@@ -3,37 +3,57 @@
  * Remix behind Express, with Clerk's Frontend API proxy when configured and
  * request logs that never hold a token.
  */
-import { broadcastDevReady, installGlobals, type ServerBuild } from "@remix-run/node";
+import { installGlobals, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
+import { developmentBuild } from "./dev-reload";
 import { exitWith, readConfig } from "./read-config";
 import { remixHandler } from "./remix-handler";
 import { requestLog } from "./request-log";
-import { answerMalformedRequest, readOnlyApi, singleAuthorizationHeader } from "./request-guards";
+import {
+  answerMalformedRequest,
+  answerUnexpectedError,
+  readOnlyApi,
+  singleAuthorizationHeader,
+} from "./request-guards";
+import { acceptAbsoluteForm, requestTarget } from "./request-target";
 import { securityHeaders } from "./security-headers";
 
 installGlobals({ nativeFetch: true });
 
+// `npm start` serves production even without NODE_ENV, as the README starts it. Read when
+// express() is called and the Remix build is imported, below: else Express would answer
+// errors with its development page, and React Router's development build would log each
+// unmatched URL with its query string, where Clerk's handshake brings a JWT.
+process.env.NODE_ENV ??= "production";
+
 const config = readConfig();
-const port = Number(process.env.PORT ?? 3000);
-const host = process.env.HOST ?? "127.0.0.1";
+const { port, host } = config;
 const mode = process.env.NODE_ENV === "development" ? "development" : "production";
-// remix.config.js names the server build for each mode.
-const build = (await import(pathToFileURL(path.resolve(remixConfig.serverBuildPath!)).href)) as ServerBuild;
 
 const API_PATH = "/api";
-const remix = remixHandler({
-  build,
-  mode,
-  getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string | undefined }),
-});
 const app = express();
+const server = createServer((req, res) => {
+  acceptAbsoluteForm(req);
+  app(req, res);
+});
+// remix.config.js names the server build for each mode. `npm run dev` rebuilds it while the server runs.
+const buildPath = remixConfig.serverBuildPath!;
+const build =
+  mode === "development"
+    ? await developmentBuild(server, buildPath)
+    : ((await import(pathToFileURL(path.resolve(buildPath)).href)) as ServerBuild);
 app.disable("x-powered-by");
+// X-Forwarded-For, -Proto and -Host count only from the proxies TRUST_PROXY says are in front.
+app.set("trust proxy", config.trustedProxies);
 app.use(requestLog);
+// Before anything that decides on the path: Express, Remix and Clerk all read the same one.
+app.use(requestTarget({ trustedProxies: config.trustedProxies }));
 app.use(
   securityHeaders({
     clerkOrigins: config.clerkProxy ? [] : [`https://${config.frontendApiHost}`],
@@ -41,6 +61,11 @@ app.use(
   }),
 );
 app.use(singleAuthorizationHeader);
+const remix = remixHandler({
+  build,
+  mode,
+  getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string | undefined }),
+});
 // Clerk's webhooks are the one write the API takes, and only when they are configured.
 if (config.webhookSigningSecret) app.post(`${API_PATH}/webhooks/clerk`, remix);
 app.use(API_PATH, readOnlyApi);
@@ -52,14 +77,12 @@ if (config.clerkProxy) {
 // /api, and compressing tokens next to request data would invite BREACH.
 app.all(`${API_PATH}/*`, remix);
 app.use(compression());
-app.use(build.publicPath, express.static(build.assetsBuildDirectory, { immutable: true, maxAge: "1y" }));
+app.use(remixConfig.publicPath!, express.static(remixConfig.assetsBuildDirectory!, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
 app.all("*", remix);
+app.use(answerUnexpectedError);
 
-const server = app.listen(port, host, () => {
-  console.log(`App listening on http://${host}:${port}`);
-  if (mode === "development") void broadcastDevReady(build);
-});
+server.listen(port, host, () => console.log(`App listening on http://${host}:${port}`));
 server.on("clientError", answerMalformedRequest);
 server.on("error", (error: NodeJS.ErrnoException) => {
   if (error.code === "EADDRINUSE") exitWith(`Port ${port} on ${host} is already in use. Set PORT to another port.`);

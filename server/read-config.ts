@@ -1,4 +1,4 @@
-import { ConfigError, loadConfig } from "../app/env.server";
+import { ConfigError, loadConfig } from "../app/utils/config/env.server";
 
 export function exitWith(message: string): never {
   console.error(`\n${message}\n`);

@@ -6,9 +6,11 @@ import {
   type ServerBuild,
 } from "@remix-run/node";
 import type { Request as ExpressRequest, Response as ExpressResponse, RequestHandler } from "express";
+import { cookiesClerkCanRead } from "./clerk-cookies";
 
 export interface RemixHandlerOptions {
-  build: ServerBuild;
+  /** The build, or in development a function giving the newest one. */
+  build: ServerBuild | (() => Promise<ServerBuild>);
   mode: "development" | "production";
   getLoadContext: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext;
 }
@@ -42,7 +44,8 @@ export function remixHandler({ build, mode, getLoadContext }: RemixHandlerOption
     const controller = new AbortController();
     res.once("close", () => controller.abort(RESPONSE_OVER));
     try {
-      const response = await handleRequest(fetchRequestOf(req, controller.signal), getLoadContext(req, res));
+      const request = fetchRequestOf(req, res.locals.origin as string, controller.signal);
+      const response = await handleRequest(request, getLoadContext(req, res));
       await send(res, response);
     } catch (error) {
       next(error);
@@ -50,15 +53,31 @@ export function remixHandler({ build, mode, getLoadContext }: RemixHandlerOption
   };
 }
 
-function fetchRequestOf(req: ExpressRequest, signal: AbortSignal): Request {
-  // originalUrl is appended, not resolved: a path like //elsewhere/ must stay a path.
-  // Request parses the URL itself.
-  const url = `${req.protocol}://${req.get("host")}${req.originalUrl}`;
-  const headers = new Headers();
+/**
+ * Headers that describe the request's origin, which the URL handed to Remix
+ * already holds as server/request-target.ts read it (X-Forwarded-* only under
+ * TRUST_PROXY). Left in, Clerk would rebuild the origin from what the client sent.
+ */
+const ORIGIN_HEADERS = new Set([
+  "host",
+  "forwarded",
+  "x-forwarded-host",
+  "x-forwarded-proto",
+  "x-forwarded-port",
+  "cloudfront-forwarded-proto",
+]);
+
+function fetchRequestOf(req: ExpressRequest, origin: string, signal: AbortSignal): Request {
+  // req.url is the canonical path (server/request-target.ts), appended, not resolved:
+  // a path like //elsewhere/ must stay a path. Request parses the URL itself.
+  const url = `${origin}${req.url}`;
+  const headers = new Headers({ Host: new URL(origin).host });
   // As Node parsed them: repeated headers joined, or dropped where only one may be.
   for (const [name, value] of Object.entries(req.headers)) {
-    if (value === undefined) continue;
-    for (const each of Array.isArray(value) ? value : [value]) headers.append(name, each);
+    if (value === undefined || ORIGIN_HEADERS.has(name)) continue;
+    for (const each of Array.isArray(value) ? value : [value]) {
+      headers.append(name, name === "cookie" ? cookiesClerkCanRead(each) : each);
+    }
   }
   const init: RequestInit & { duplex?: "half" } = { method: req.method, headers, signal };
   if (req.method !== "GET" && req.method !== "HEAD") {

@@ -1,4 +1,4 @@
-import type { RequestHandler, Response } from "express";
+import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import type { Socket } from "node:net";
 
 /** The app's error body: `{"message": "…", "code": "…"}`. */
@@ -6,7 +6,8 @@ function errorBody(code: string, message: string) {
   return JSON.stringify({ message, code });
 }
 
-function sendJsonError(
+/** A JSON error answer, also from guards that run before server/security-headers.ts. */
+export function sendJsonError(
   res: Response,
   status: number,
   code: string,
@@ -16,7 +17,7 @@ function sendJsonError(
   res
     .status(status)
     .type("application/json")
-    .set({ "Cache-Control": "no-store", ...headers })
+    .set({ "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff", ...headers })
     .send(errorBody(code, message));
 }
 
@@ -63,3 +64,27 @@ export function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Soc
       `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,
   );
 }
+
+/** What an error that Express or a middleware passed on says its status is, when it is the client's fault. */
+function clientErrorStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === "number" && status >= 400 && status < 500 ? status : undefined;
+}
+
+/**
+ * The last handler: whatever reaches it is answered with JSON, never with
+ * Express's default error page, which shows the stack unless NODE_ENV=production.
+ */
+export const answerUnexpectedError: ErrorRequestHandler = (error: unknown, _req, res, _next) => {
+  const status = clientErrorStatus(error);
+  if (status === undefined) console.error(error);
+  if (res.headersSent) {
+    res.destroy();
+    return;
+  }
+  if (status !== undefined) {
+    sendJsonError(res, status, "bad_request", "The request could not be read.");
+  } else {
+    sendJsonError(res, 500, "internal_error", "Something went wrong on the server. Try again shortly.");
+  }
+};

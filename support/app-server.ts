@@ -21,10 +21,12 @@ export async function freePort(): Promise<number> {
  * `npm <args>` in the repository with exactly this environment plus PATH and
  * HOME, in its own process group, so that stopping it also stops what npm starts.
  */
-export function spawnNpm(args: string[], env: Record<string, string> & { NODE_ENV: "production" | "development" }) {
+export function spawnNpm(args: string[], env: Record<string, string>) {
+  // Typed loosely: Remix's globals declare NODE_ENV required, and `npm start` is meant to run without it.
+  const childEnv: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env };
   const child = spawn("npm", [...args, "--silent"], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env },
+    env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
@@ -40,9 +42,13 @@ export function spawnNpm(args: string[], env: Record<string, string> & { NODE_EN
   };
 }
 
-/** `npm start` (the production build) with exactly this environment, on 127.0.0.1. */
+/**
+ * `npm start` (the production build) with exactly this environment, on 127.0.0.1.
+ * No NODE_ENV unless the caller sets one: the README starts it without, and so
+ * Express's development error pages would show up here if any were reachable.
+ */
 function spawnNpmStart(env: Record<string, string>, port: number) {
-  return spawnNpm(["start"], { NODE_ENV: "production", ...env, PORT: String(port), HOST: "127.0.0.1" });
+  return spawnNpm(["start"], { ...env, PORT: String(port), HOST: "127.0.0.1" });
 }
 
 /** Polls `url` until it answers 2xx, as long as the process serving it runs; that answer. */

@@ -55,7 +55,9 @@ export function serverProcesses(rootPid: number): { primary: number; workers: nu
       }
     }
   }
-  const servers = rows.filter((row) => descendants.has(row.pid) && /^\S*node\s.*build\/server\.js/.test(row.args));
+  const servers = rows.filter(
+    (row) => descendants.has(row.pid) && /^\S*node\s.*(scripts\/start|build\/server)\.js/.test(row.args),
+  );
   const primary = servers.find((row) => !servers.some((other) => other.pid === row.ppid))!;
   return { primary: primary.pid, workers: servers.filter((row) => row.ppid === primary.pid).map((row) => row.pid) };
 }

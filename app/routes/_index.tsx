@@ -2,7 +2,7 @@ import { getAuth } from "@clerk/remix/ssr.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { TokenExplorer } from "~/components/TokenExplorer";
-import { config } from "~/config.server";
+import { config } from "~/utils/config/config.server";
 
 export async function loader(args: LoaderFunctionArgs) {
   const { userId } = await getAuth(args);

@@ -1,18 +1,28 @@
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { jsonResponse, unauthorized } from "~/http.server";
-import { getTemplateToken, templateFromRequest, wantsFreshToken } from "~/token.server";
+import { clerkClient } from "~/utils/clerk/client.server";
+import { jsonResponse, unauthorized } from "~/utils/http/responses.server";
+import { templateFromRequest } from "~/utils/tokens/templates.server";
+import { reuseTemplateToken, wantsFreshToken } from "~/utils/tokens/reuse.server";
 
-// GET /api/get-token-example — Clerk's documented getToken() example, for Remix.
+// GET /api/get-token-example: Clerk's getToken() example as a Remix resource route.
+// https://clerk.com/docs/references/backend/sessions/get-token · every answer: docs/token-route.md
 export async function loader(args: LoaderFunctionArgs) {
-  const { sessionId, userId } = await getAuth(args);
-  if (!sessionId || !userId) {
-    return unauthorized();
-  }
+  // 1. The signed-in session, from the __session cookie or an Authorization: Bearer session token.
+  const { sessionId, userId, orgId, orgRole } = await getAuth(args);
 
+  // 2. Nobody is signed in: 401.
+  if (!sessionId) return unauthorized();
+
+  // 3. Clerk mints a token from the JWT template. Only allowed template names get this far (400
+  //    otherwise); the call is handed to reuseTemplateToken, which reuses its token per session
+  //    and template, bounds it in time and answers Clerk's failures as JSON.
   const template = templateFromRequest(args.request);
-  const { token, serverTiming } = await getTemplateToken({ sessionId, userId }, template, {
-    fresh: wantsFreshToken(args.request),
-  });
+  const fresh = wantsFreshToken(args.request);
+  const { token, serverTiming } = await reuseTemplateToken({ sessionId, userId, orgId, orgRole, template, fresh }, () =>
+    clerkClient.sessions.getToken(sessionId, template),
+  );
+
+  // 4. {"token":{"jwt":"eyJ…"}}
   return jsonResponse({ token }, 200, { "Server-Timing": serverTiming });
 }

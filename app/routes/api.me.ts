@@ -1,6 +1,6 @@
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { jsonResponse, unauthorized } from "~/http.server";
+import { jsonResponse, unauthorized } from "~/utils/http/responses.server";
 
 // GET /api/me — who the request's session token says is signed in. Authentication only:
 // no Clerk API call (with CLERK_JWT_KEY set, no network call at all).

@@ -1,6 +1,6 @@
 import type { ActionFunctionArgs } from "@remix-run/node";
-import { apiError } from "~/http.server";
-import { clerkWebhook } from "~/token-sharing/clerk-webhooks.server";
+import { apiError } from "~/utils/http/responses.server";
+import { clerkWebhook } from "~/utils/clerk/webhooks.server";
 
 // POST /api/webhooks/clerk — Clerk's session and user events (see docs/scaling.md).
 export const action = ({ request }: ActionFunctionArgs) => clerkWebhook(request);

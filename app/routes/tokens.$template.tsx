@@ -3,20 +3,31 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
 import { DecodedToken } from "~/components/DecodedToken";
-import { allowedTemplate, getTemplateToken } from "~/token.server";
+import { clerkClient } from "~/utils/clerk/client.server";
+import { allowedTemplate } from "~/utils/tokens/templates.server";
+import { reuseTemplateToken } from "~/utils/tokens/reuse.server";
 
 export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `Token from “${params.template}”` }];
 
-// The same retrieval as the resource route, in a page loader: the token is rendered on the server.
+// The same four steps as /api/get-token-example, in a page loader: the server renders the token.
+// https://clerk.com/docs/references/backend/sessions/get-token
 export async function loader(args: LoaderFunctionArgs) {
-  const { sessionId, userId } = await getAuth(args);
-  if (!sessionId || !userId) {
+  // 1. The signed-in session.
+  const { sessionId, userId, orgId, orgRole } = await getAuth(args);
+
+  // 2. Nobody is signed in: to the sign-in page, and back here afterwards.
+  if (!sessionId) {
     const here = new URL(args.request.url);
     throw redirect(`/sign-in?redirect_url=${encodeURIComponent(here.pathname + here.search)}`);
   }
 
+  // 3. Clerk mints a token from the allowed template, through the same reuse, budget and error answers.
   const template = allowedTemplate(args.params.template);
-  const { token } = await getTemplateToken({ sessionId, userId }, template, { fresh: false });
+  const { token } = await reuseTemplateToken({ sessionId, userId, orgId, orgRole, template, fresh: false }, () =>
+    clerkClient.sessions.getToken(sessionId, template),
+  );
+
+  // 4. What the page renders.
   return { template, jwt: token.jwt };
 }
 

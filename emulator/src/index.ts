@@ -62,6 +62,8 @@ export interface RunningEmulator {
   close(): Promise<void>;
 }
 
+export { TEST_MODE_EMAIL_CODE } from "./routes/frontend/sign-ups";
+
 export const DEFAULT_PORT = 4010;
 export const DEFAULT_HOST = "127.0.0.1";
 export const DEFAULT_DATA_DIR = fileURLToPath(new URL("../.data", import.meta.url));

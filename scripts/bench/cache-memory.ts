@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { TemplateTokenCache, type Clock } from "../../app/token-cache.server";
+import { TemplateTokenCache, type Clock } from "../../app/utils/tokens/cache.server";
 
 export const MEMORY_SAMPLE_ENTRIES = 10_000;
 export const BOUND = { maxEntries: 1000, sessions: 5000 };

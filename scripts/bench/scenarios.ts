@@ -1,5 +1,5 @@
 import { decodeJwt } from "jose";
-import { reusableForMs } from "../../app/token-cache.server";
+import { reusableForMs } from "../../app/utils/tokens/cache.server";
 import type { AppServer } from "../../support/app-server";
 import { load, type ClerkCallCounter, type LoadOptions, type Run } from "./load";
 import type { Settings } from "./options";
@@ -92,7 +92,7 @@ export async function sampleTemplateToken(url: string, sessionToken: string) {
   const response = await fetch(url, { headers: { Authorization: `Bearer ${sessionToken}` } });
   const jwt = ((await response.json()) as { token: { jwt: string } }).token.jwt;
   const { iat = 0, exp = 0 } = decodeJwt(jwt);
-  return { jwt, iat, lifetimeSeconds: exp - iat, reuseWindowSeconds: reusableForMs(jwt, iat * 1000) / 1000 };
+  return { jwt, iat, lifetimeSeconds: exp - iat, reuseWindowSeconds: reusableForMs(jwt) / 1000 };
 }
 
 /**

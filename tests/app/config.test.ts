@@ -1,5 +1,11 @@
+import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { ConfigError, loadConfig } from "~/env.server";
+import { ConfigError, loadConfig } from "~/utils/config/env.server";
+
+const PUBLIC_KEY_PEM = generateKeyPairSync("rsa", { modulusLength: 2048 })
+  .publicKey.export({ type: "spki", format: "pem" })
+  .toString()
+  .trim();
 
 /** A valid production-instance configuration; each test bends one variable. */
 const valid = {
@@ -30,6 +36,27 @@ describe("loadConfig", () => {
     });
   });
 
+  it("takes keys pasted with spaces around them as the keys themselves", () => {
+    const config = loadConfig({
+      CLERK_SECRET_KEY: ` ${valid.CLERK_SECRET_KEY} `,
+      CLERK_PUBLISHABLE_KEY: `${valid.CLERK_PUBLISHABLE_KEY}\t`,
+    });
+    expect(config.secretKey).toBe(valid.CLERK_SECRET_KEY);
+    expect(config.publishableKey).toBe(valid.CLERK_PUBLISHABLE_KEY);
+  });
+
+  it("listens on PORT and HOST, 3000 on 127.0.0.1 by default, and names PORT when it is not a port", () => {
+    expect(loadConfig(valid)).toMatchObject({ port: 3000, host: "127.0.0.1" });
+    expect(loadConfig({ ...valid, PORT: "3100", HOST: "0.0.0.0" })).toMatchObject({ port: 3100, host: "0.0.0.0" });
+    for (const port of ["abc", "0", "70000", "3000.5"]) {
+      expect(configError({ ...valid, PORT: port })).toContain("PORT must be a port number from 1 to 65535");
+    }
+  });
+
+  it("points to the page that documents every variable", () => {
+    expect(configError({})).toContain("See docs/environment.md");
+  });
+
   it("always allows the default template and drops duplicates", () => {
     const config = loadConfig({ ...valid, CLERK_JWT_TEMPLATE: "main", CLERK_JWT_TEMPLATES: "other, main ,other" });
     expect(config.allowedTemplates).toEqual(["main", "other"]);
@@ -44,12 +71,39 @@ describe("loadConfig", () => {
 
   it("turns Clerk's Frontend API proxy on only with CLERK_PROXY_URL, towards the emulator when offline", () => {
     expect(loadConfig(valid).clerkProxy).toBeUndefined();
-    expect(loadConfig({ ...valid, CLERK_PROXY_URL: "https://app.example.com/__clerk" }).clerkProxy).toEqual({
+    expect(loadConfig({ ...valid, CLERK_PROXY_URL: "https://app.example.com/__clerk" }).clerkProxy).toMatchObject({
       path: "/__clerk",
       target: "https://frontend-api.clerk.dev",
     });
     const offline = { ...valid, CLERK_API_URL: "http://127.0.0.1:4010", CLERK_PROXY_URL: "/__clerk" };
-    expect(loadConfig(offline).clerkProxy).toEqual({ path: "/__clerk", target: "http://127.0.0.1:4010" });
+    expect(loadConfig(offline).clerkProxy).toMatchObject({ path: "/__clerk", target: "http://127.0.0.1:4010" });
+  });
+
+  it("reads CLERK_JWT_KEY written on one line with literal \\n as the same key", () => {
+    const oneLine = PUBLIC_KEY_PEM.replaceAll("\n", "\\n");
+    expect(loadConfig({ ...valid, CLERK_JWT_KEY: oneLine }).jwtKey).toBe(PUBLIC_KEY_PEM);
+    expect(loadConfig({ ...valid, CLERK_JWT_KEY: `${PUBLIC_KEY_PEM}\n` }).jwtKey).toBe(PUBLIC_KEY_PEM);
+  });
+
+  it("keeps a full-URL CLERK_PROXY_URL as configured, for Clerk-Proxy-Url", () => {
+    const proxyUrl = "https://app.example.com/__clerk";
+    expect(loadConfig({ ...valid, CLERK_PROXY_URL: proxyUrl }).clerkProxy).toMatchObject({
+      path: "/__clerk",
+      url: proxyUrl,
+    });
+    expect(loadConfig({ ...valid, CLERK_PROXY_URL: "/__clerk" }).clerkProxy?.url).toBeUndefined();
+  });
+
+  it("bounds the proxy's wait for the Frontend API (15 s unless CLERK_PROXY_TIMEOUT_MS says otherwise)", () => {
+    const proxied = { ...valid, CLERK_PROXY_URL: "/__clerk" };
+    expect(loadConfig(proxied).clerkProxy?.timeoutMs).toBe(15_000);
+    expect(loadConfig({ ...proxied, CLERK_PROXY_TIMEOUT_MS: "2000" }).clerkProxy?.timeoutMs).toBe(2000);
+  });
+
+  it("trusts no proxy's X-Forwarded-* headers unless TRUST_PROXY says how many are in front", () => {
+    expect(loadConfig(valid).trustedProxies).toBe(0);
+    expect(loadConfig({ ...valid, TRUST_PROXY: "off" }).trustedProxies).toBe(0);
+    expect(loadConfig({ ...valid, TRUST_PROXY: "2" }).trustedProxies).toBe(2);
   });
 
   it("reads the scaling variables, and keeps one process and no Redis without them", () => {
@@ -101,9 +155,32 @@ describe("loadConfig", () => {
     ],
     ["CLERK_API_URL", { CLERK_API_URL: "api.clerk.com" }, /CLERK_API_URL must be a URL/],
     ["CLERK_JWT_KEY", { CLERK_JWT_KEY: "abc" }, /CLERK_JWT_KEY must be the PEM public key/],
+    [
+      "CLERK_JWT_KEY",
+      { CLERK_JWT_KEY: "-----BEGIN PUBLIC KEY-----\nnot-a-key\n-----END PUBLIC KEY-----" },
+      /CLERK_JWT_KEY must be the PEM public key/,
+    ],
+    [
+      "CLERK_JWT_KEY",
+      { CLERK_JWT_KEY: PUBLIC_KEY_PEM.replace(/\n[A-Za-z0-9+/]{8}/, "\n") },
+      /CLERK_JWT_KEY must be the PEM public key/,
+    ],
     ["CLERK_JWT_TEMPLATE", { CLERK_JWT_TEMPLATE: "../x" }, /CLERK_JWT_TEMPLATE must be 1-64 letters/],
     ["CLERK_JWT_TEMPLATES", { CLERK_JWT_TEMPLATES: "ok,not ok" }, /CLERK_JWT_TEMPLATES\.1 must be 1-64 letters/],
     ["CLERK_PROXY_URL", { CLERK_PROXY_URL: "not a path" }, /CLERK_PROXY_URL must be a path such as \/__clerk/],
+    [
+      "CLERK_PROXY_URL",
+      { CLERK_PROXY_URL: "https://clerk.example.com" },
+      /CLERK_PROXY_URL must have a path of its own/,
+    ],
+    ["CLERK_PROXY_URL", { CLERK_PROXY_URL: "https://app.example.com/" }, /CLERK_PROXY_URL must have a path of its own/],
+    ["CLERK_PROXY_URL", { CLERK_PROXY_URL: "/api" }, /CLERK_PROXY_URL must have a path of its own/],
+    ["CLERK_PROXY_URL", { CLERK_PROXY_URL: "/API/clerk" }, /CLERK_PROXY_URL must have a path of its own/],
+    ["CLERK_PROXY_URL", { CLERK_PROXY_URL: "/x/../api" }, /CLERK_PROXY_URL must have a path of its own/],
+    ["CLERK_PROXY_URL", { CLERK_PROXY_URL: "/build/clerk" }, /CLERK_PROXY_URL must have a path of its own/],
+    ["CLERK_PROXY_URL", { CLERK_PROXY_URL: "ftp://app.example.com/__clerk" }, /CLERK_PROXY_URL must be a path/],
+    ["CLERK_PROXY_TIMEOUT_MS", { CLERK_PROXY_TIMEOUT_MS: "0" }, /CLERK_PROXY_TIMEOUT_MS must be a whole number/],
+    ["TRUST_PROXY", { TRUST_PROXY: "true" }, /TRUST_PROXY must be off .* or the number of proxies/],
     ["CLERK_API_TIMEOUT_MS", { CLERK_API_TIMEOUT_MS: "soon" }, /CLERK_API_TIMEOUT_MS/],
     ["TOKEN_CACHE", { TOKEN_CACHE: "false" }, /TOKEN_CACHE must be on .* or off/],
     ["TOKEN_CACHE_MAX_ENTRIES", { TOKEN_CACHE_MAX_ENTRIES: "0" }, /TOKEN_CACHE_MAX_ENTRIES must be a whole number/],

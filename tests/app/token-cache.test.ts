@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { reusableForMs, serverTimingOf, TemplateTokenCache } from "~/token-cache.server";
+import { reusableForMs, serverTimingOf, TemplateTokenCache } from "~/utils/tokens/cache.server";
 import { unsignedToken } from "../../support/forge";
 
 /**
@@ -36,21 +36,18 @@ function cacheWith(clock: ManualClock, options: { enabled?: boolean; maxEntries?
 
 describe("reusableForMs", () => {
   it.each([
-    ["a fresh 60 s token: until 15 s (25 %) before exp", 0, 60, 45_000],
-    ["a fresh 300 s token: until 75 s (25 %) before exp", 0, 300, 225_000],
-    ["a fresh 30 s token: until 10 s (the floor) before exp", 0, 30, 20_000],
-    ["a 60 s token 40 s old", 40_000, 60, 5_000],
-    ["a 60 s token with 12 s left", 48_000, 60, 0],
-    ["an expired token", 90_000, 60, 0],
-  ])("%s", (_name, ageMs, lifetimeSeconds, expected) => {
-    expect(reusableForMs(tokenIssuedAt(T0, lifetimeSeconds), T0 + ageMs)).toBe(expected);
+    ["a 60 s token: 45 s, until 15 s (25 %) of its life would be left", 60, 45_000],
+    ["a 300 s token: 225 s, until 75 s (25 %) would be left", 300, 225_000],
+    ["a 30 s token: 20 s, until 10 s (the floor) would be left", 30, 20_000],
+    ["a 10 s token: not at all", 10, 0],
+  ])("%s", (_name, lifetimeSeconds, expected) => {
+    expect(reusableForMs(tokenIssuedAt(T0, lifetimeSeconds))).toBe(expected);
   });
 
-  it("reads the lifetime from the token, not from an assumption", () => {
-    // Issued 100 s ago with 200 s to go: a 300 s token, so 75 s must remain → 125 s more.
-    const iat = T0 / 1000 - 100;
-    const jwt = unsignedToken(undefined, { iat, exp: iat + 300 });
-    expect(reusableForMs(jwt, T0)).toBe(125_000);
+  it("reads the lifetime from the token, whatever its iat says about the local clock", () => {
+    // Issued long ago by this server's clock: only exp − iat (300 s) counts.
+    const iat = T0 / 1000 - 100_000;
+    expect(reusableForMs(unsignedToken(undefined, { iat, exp: iat + 300 }))).toBe(225_000);
   });
 
   it.each([
@@ -59,7 +56,7 @@ describe("reusableForMs", () => {
     ["exp before iat", unsignedToken(undefined, { iat: T0 / 1000, exp: T0 / 1000 - 1 })],
     ["not a JWT", "not-a-jwt"],
   ])("is 0 for a token with %s", (_name, jwt) => {
-    expect(reusableForMs(jwt, T0)).toBe(0);
+    expect(reusableForMs(jwt)).toBe(0);
   });
 });
 
@@ -99,10 +96,25 @@ describe("TemplateTokenCache", () => {
     expect(await cache.lookup("k", async () => second)).toMatchObject({ jwt: second, outcome: "miss" });
   });
 
-  it("hands out but never keeps a token that arrives with too little life left", async () => {
+  it("counts the reuse window from the token's receipt, even with this server's clock 30 s behind Clerk's", async () => {
     const clock = new ManualClock();
     const cache = cacheWith(clock);
-    const mint = vi.fn(async () => tokenIssuedAt(T0 - 50_000, 60)); // 10 s left, 15 s needed
+    // Clerk's clock reads T0 + 30 s when it mints a 60 s token; ours reads T0.
+    const first = tokenIssuedAt(T0 + 30_000, 60);
+    await cache.lookup("k", async () => first);
+
+    clock.advance(45_000); // 45 s after receipt: 15 s of the token's life left
+    expect(await cache.lookup("k", async () => "unused")).toEqual({ jwt: first, outcome: "hit" });
+
+    clock.advance(1);
+    const second = tokenIssuedAt(clock.now() + 30_000, 60);
+    expect(await cache.lookup("k", async () => second)).toMatchObject({ jwt: second, outcome: "miss" });
+  });
+
+  it("hands out but never keeps a token too short-lived to reuse", async () => {
+    const clock = new ManualClock();
+    const cache = cacheWith(clock);
+    const mint = vi.fn(async () => tokenIssuedAt(T0, 10)); // 10 s of life, 10 s must remain
     expect((await cache.lookup("k", mint)).outcome).toBe("miss");
     expect((await cache.lookup("k", mint)).outcome).toBe("miss");
     expect(mint).toHaveBeenCalledTimes(2);
@@ -151,6 +163,22 @@ describe("TemplateTokenCache", () => {
       jwt: renewed,
       outcome: "bypass",
     });
+    expect(await cache.lookup("k", async () => "unused")).toEqual({ jwt: renewed, outcome: "hit" });
+  });
+
+  it("starts its own Clerk call for a fresh lookup instead of joining one already under way", async () => {
+    const cache = cacheWith(new ManualClock());
+    const { mint, calls } = deferredMint();
+    const earlier = cache.lookup("k", mint);
+    const fresh = cache.lookup("k", mint, { fresh: true });
+    expect(mint).toHaveBeenCalledTimes(2);
+
+    const renewed = tokenIssuedAt(T0, 60);
+    calls[1]!.resolve(renewed);
+    expect(await fresh).toMatchObject({ jwt: renewed, outcome: "bypass" });
+    // The earlier call, begun before the fresh one, settles last: its token is not kept.
+    calls[0]!.resolve(tokenIssuedAt(T0, 60));
+    await earlier;
     expect(await cache.lookup("k", async () => "unused")).toEqual({ jwt: renewed, outcome: "hit" });
   });
 

@@ -1,5 +1,11 @@
 import { once } from "node:events";
-import { createServer, type IncomingHttpHeaders } from "node:http";
+import {
+  createServer,
+  request,
+  type IncomingHttpHeaders,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startAppServer, type AppServer } from "../../support/app-server";
 import { appEnvFor } from "../../support/clerk-env";
@@ -19,6 +25,10 @@ interface Forwarded {
 
 let emulator: TestEmulator;
 let app: AppServer;
+/** Behind one proxy (TRUST_PROXY=1), with a 1 s CLERK_PROXY_TIMEOUT_MS. */
+let behindProxy: AppServer;
+/** CLERK_PROXY_URL as a full URL. */
+let fullUrl: AppServer;
 let recorder: ReturnType<typeof createServer>;
 const forwarded: Forwarded[] = [];
 
@@ -27,6 +37,8 @@ beforeAll(async () => {
     let body = "";
     for await (const chunk of req) body += chunk;
     forwarded.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+    // A Frontend API that never answers.
+    if (req.url!.startsWith("/v1/hang")) return;
     res.writeHead(307, {
       Location: "http://127.0.0.1/elsewhere",
       "Set-Cookie": "__client_uat=123; Path=/; SameSite=Lax",
@@ -37,14 +49,44 @@ beforeAll(async () => {
   await once(recorder, "listening");
   const { port } = recorder.address() as { port: number };
   emulator = await startTestEmulator();
-  app = await startAppServer(appEnvFor(emulator, { CLERK_FRONTEND_API_URL: `http://127.0.0.1:${port}` }));
+  const toRecorder = { CLERK_FRONTEND_API_URL: `http://127.0.0.1:${port}` };
+  [app, behindProxy, fullUrl] = await Promise.all([
+    startAppServer(appEnvFor(emulator, toRecorder)),
+    startAppServer(appEnvFor(emulator, { ...toRecorder, TRUST_PROXY: "1", CLERK_PROXY_TIMEOUT_MS: "1000" })),
+    startAppServer(appEnvFor(emulator, { ...toRecorder, CLERK_PROXY_URL: "https://app.example.com/__clerk" })),
+  ]);
 });
 
 afterAll(async () => {
-  await app?.stop();
+  await Promise.all([app?.stop(), behindProxy?.stop(), fullUrl?.stop()]);
   await emulator?.stop();
+  recorder?.closeAllConnections();
   recorder?.close();
 });
+
+/** What the client claims about itself and hop-by-hop headers, which fetch() will not send. */
+const CLIENT_CLAIMS: OutgoingHttpHeaders = {
+  "X-Forwarded-Proto": "https",
+  "X-Forwarded-Host": "evil.example",
+  "X-Forwarded-For": "6.6.6.6",
+  Forwarded: "for=6.6.6.6;host=evil.example",
+  "Proxy-Authorization": "Basic c2VjcmV0",
+  TE: "trailers",
+  Connection: "X-Hop, keep-alive",
+  "X-Hop": "this hop only",
+};
+
+/** A GET through the app's proxy with exactly these headers; what reached the Frontend API. */
+async function forwardedThrough(server: AppServer, path: string, headers: OutgoingHttpHeaders): Promise<Forwarded> {
+  const before = forwarded.length;
+  const response = await new Promise<IncomingMessage>((resolve, reject) =>
+    request(`${server.url}${path}`, { headers }, resolve).on("error", reject).end(),
+  );
+  response.resume();
+  await once(response, "end");
+  expect(forwarded.length).toBe(before + 1);
+  return forwarded[before]!;
+}
 
 describe("the Clerk Frontend API proxy at CLERK_PROXY_URL", () => {
   it("forwards method, path, query, body and cookies, adding Clerk's proxy headers", async () => {
@@ -76,5 +118,36 @@ describe("the Clerk Frontend API proxy at CLERK_PROXY_URL", () => {
     await fetch(`${app.url}/__clerkish/v1/client`);
     await fetch(`${app.url}/api/me`);
     expect(forwarded.length).toBe(before);
+  });
+
+  it("builds Clerk's headers from what this server knows, not from what the client claims", async () => {
+    const call = await forwardedThrough(app, "/__clerk/v1/client", CLIENT_CLAIMS);
+    expect(call.headers["clerk-proxy-url"]).toBe(`${app.url}/__clerk`);
+    expect(call.headers["x-forwarded-for"]).toBe("127.0.0.1");
+    for (const name of ["x-forwarded-host", "x-forwarded-proto", "forwarded", "proxy-authorization", "te", "x-hop"]) {
+      expect(call.headers[name], name).toBeUndefined();
+    }
+  });
+
+  it("under TRUST_PROXY=1, takes the origin and the client's address from the proxy in front", async () => {
+    const call = await forwardedThrough(behindProxy, "/__clerk/v1/client", CLIENT_CLAIMS);
+    expect(call.headers["clerk-proxy-url"]).toBe("https://evil.example/__clerk");
+    expect(call.headers["x-forwarded-for"]).toBe("6.6.6.6, 127.0.0.1");
+    expect(call.headers["proxy-authorization"]).toBeUndefined();
+  });
+
+  it("sends a full-URL CLERK_PROXY_URL as configured", async () => {
+    const call = await forwardedThrough(fullUrl, "/__clerk/v1/client", CLIENT_CLAIMS);
+    expect(call.headers["clerk-proxy-url"]).toBe("https://app.example.com/__clerk");
+  });
+
+  it("answers 504 JSON once the Frontend API has not answered within CLERK_PROXY_TIMEOUT_MS", async () => {
+    const started = performance.now();
+    const response = await fetch(`${behindProxy.url}/__clerk/v1/hang`);
+    const waitedMs = performance.now() - started;
+    expect(response.status).toBe(504);
+    expect((await response.json()).errors[0].code).toBe("proxy_timeout");
+    expect(waitedMs).toBeGreaterThanOrEqual(1000);
+    expect(waitedMs).toBeLessThan(5000);
   });
 });

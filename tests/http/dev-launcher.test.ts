@@ -23,7 +23,12 @@ describe.each(["dev", "start:offline"])("npm run %s", (script) => {
     const dev = runScript(script, { PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
     try {
       const page = await waitUntilServed(`http://127.0.0.1:${port}/`, dev, 60_000);
-      expect(await page.text()).toContain("Offline emulator — not Clerk");
+      const html = await page.text();
+      expect(html).toContain("Offline emulator — not Clerk");
+      expect(html, "the banner says how to sign in offline").toContain(
+        "Sign in as alice@example.com / alice-password-1 or bob@example.com / bob-password-1, " +
+          "or sign up with any email and the code 424242.",
+      );
       expect(dev.output()).toContain("OFFLINE CLERK EMULATOR");
       expect(dev.output()).toContain("alice@example.com / alice-password-1");
       expect(await isListening(emulatorPort)).toBe(true);
@@ -46,6 +51,23 @@ describe("npm run dev", () => {
       const [code] = await dev.exited;
       expect(code).toBe(1);
       expect(dev.output()).toContain(`Port ${port} on 127.0.0.1 is already in use`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it("says so clearly when the emulator's port is taken, and leaves nothing running", async () => {
+    const blocker = createServer().listen(0, "127.0.0.1");
+    await once(blocker, "listening");
+    const { port: emulatorPort } = blocker.address() as AddressInfo;
+    const port = await freePort();
+    try {
+      const dev = runDev({ PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
+      const [code] = await dev.exited;
+      expect(code).toBe(1);
+      expect(dev.output()).toContain(`Port ${emulatorPort} on 127.0.0.1 is already in use`);
+      expect(dev.output()).toContain("set EMULATOR_PORT to another port");
+      expect(await isListening(port)).toBe(false);
     } finally {
       blocker.close();
     }

@@ -12,6 +12,7 @@ import {
   unsignedToken,
 } from "../../support/forge";
 import { rawRequest } from "../support/raw-http";
+import { cookieSuffix } from "../../emulator/src/routes/frontend/cookies";
 
 /**
  * Hostile and malformed requests against the built server over real sockets.
@@ -44,6 +45,9 @@ const withoutClaim = async (name: string) => {
   return signWithInstanceKey(emulator.privateJwk, rest);
 };
 const iatOf = (jwt: string) => decodeJwt(jwt).iat!;
+/** Three base64url segments around any JSON at all, the last a stand-in signature. */
+const unsignedJwt = (header: string, payload: string) =>
+  `${Buffer.from(header).toString("base64url")}.${Buffer.from(payload).toString("base64url")}.c2ln`;
 
 const get = (path = ROUTE, ...headers: string[]) => [`GET ${path} HTTP/1.1`, ...headers].join("\r\n");
 const bearer = (token: string) => get(ROUTE, `Authorization: Bearer ${token}`);
@@ -222,6 +226,106 @@ const cases: Case[] = [
     status: 401,
     request: () => cookies("__session=%%%; __client_uat=abc; =;;"),
   },
+  // Cookies @clerk/backend throws on (any page on the site can plant one): dropped, not a 500.
+  {
+    name: "__session that is not a JWT",
+    guards: "one planted cookie locking the user out",
+    status: 401,
+    request: () => cookies("__session=a.b.c"),
+  },
+  {
+    name: "__session that is not a JWT, with __client_uat",
+    guards: "one planted cookie locking the user out",
+    status: 401,
+    request: () => cookies("__session=a.b.c; __client_uat=1"),
+  },
+  {
+    name: "suffixed __session that is not a JWT",
+    guards: "one planted cookie locking the user out",
+    status: 401,
+    request: () => {
+      const suffix = cookieSuffix(emulator.publishableKey);
+      return cookies(`__session${suffix}=a.b.c; __client_uat${suffix}=1`);
+    },
+  },
+  {
+    name: "__session whose header and claims are null",
+    guards: "Clerk reading claims before verifying them",
+    status: 401,
+    request: () => cookies(`__session=${unsignedJwt("null", "null")}; __client_uat=1`),
+  },
+  {
+    name: "__session whose iss is a number",
+    guards: "Clerk reading claims before verifying them",
+    status: 401,
+    request: () => cookies(`__session=${unsignedJwt('{"alg":"RS256"}', '{"iss":1}')}; __client_uat=1`),
+  },
+  {
+    name: "__session that is not a JWT, valid Bearer",
+    guards: "a planted cookie blocking an API client",
+    status: 200,
+    request: () => cookies("__session=a.b.c; __client_uat=1", `Authorization: Bearer ${valid}`),
+  },
+  {
+    name: "an unrelated cookie with a bad escape, valid Bearer",
+    guards: "a planted cookie blocking an API client",
+    status: 200,
+    request: () => cookies("pref=%C0", `Authorization: Bearer ${valid}`),
+  },
+  {
+    name: "an unrelated cookie with a bad escape, valid session cookies",
+    guards: "dropping more than the unreadable cookie",
+    status: 200,
+    request: () => cookies(`pref=%C0; __session=${valid}; __client_uat=${iatOf(valid)}`),
+  },
+  {
+    name: "an escaped separator hiding a __session in another cookie",
+    guards: "Clerk decoding the whole header before splitting it",
+    status: 401,
+    request: () => cookies("pref=x%3B__session=a.b.c"),
+  },
+  // Request targets and Host headers that cannot form a URL.
+  ...[
+    ["Host with credentials", "a@b"],
+    ["Host of an unclosed IPv6", "[::1"],
+    ["Host with a space", "a b"],
+    ["Host with port 99999", "x:99999"],
+  ].map(([name, host]) => ({
+    name: name!,
+    guards: "URL construction crashes",
+    status: 400,
+    request: () => get(ROUTE, `Host: ${host}`),
+  })),
+  { name: "OPTIONS *", guards: "asterisk-form targets", status: 400, request: () => "OPTIONS * HTTP/1.1" },
+  {
+    name: "an absolute-form target",
+    guards: "RFC 9112 §3.2.2: answered like origin-form",
+    status: 200,
+    request: () => [`GET http://127.0.0.1:3000${ROUTE} HTTP/1.1`, `Authorization: Bearer ${valid}`].join("\r\n"),
+  },
+  {
+    name: "an unusable X-Forwarded-Host",
+    guards: "trusting forwarding headers no proxy set (TRUST_PROXY off)",
+    status: 200,
+    request: () => get(ROUTE, `Authorization: Bearer ${valid}`, "X-Forwarded-Host: a b"),
+  },
+  {
+    name: "a malformed escape in the path",
+    guards: "Express's own error page, which shows a stack without NODE_ENV",
+    status: 400,
+    request: () => get("/api/%E0%A4%A"),
+  },
+  // Paths Express and Remix could read differently: the API's guards must see the route Remix runs.
+  ...[
+    ["DELETE through an escaped letter", "/%61pi/get-token-example"],
+    ["DELETE through a dot segment", "/x/../api/get-token-example"],
+    ["DELETE through a backslash", "/api\\get-token-example"],
+  ].map(([name, path]) => ({
+    name: name!,
+    guards: "skipping the read-only API guard",
+    status: 405,
+    request: () => `DELETE ${path} HTTP/1.1\r\nContent-Length: 0`,
+  })),
   // Template names.
   {
     name: "template ../",
@@ -306,12 +410,31 @@ describe("hostile input to the token route", () => {
     expect(response.headers["content-type"]).toMatch(/^application\/json/);
     const body = JSON.parse(response.body);
     if (status !== 200) expect(typeof body.message).toBe("string");
+    // The read-only API guard answered, not Remix.
+    if (status === 405) expect(response.headers.allow).toBe("GET, HEAD");
     expect(response.body).not.toMatch(/<html|\n\s+at |node_modules/i);
     expect(response.body).not.toContain(emulator.secretKey);
   });
 
-  it("never made the server fail or log a token", () => {
+  it("answers the API's own headers on a path Express and Remix could read differently", async () => {
+    const response = await rawRequest(
+      app.url,
+      get("/%61pi/get-token-example", `Authorization: Bearer ${valid}`, "Accept-Encoding: gzip"),
+    );
+    expect(response.status).toBe(200);
+    expect(response.headers["content-security-policy"]).toBe("default-src 'none'; frame-ancestors 'none'");
+    expect(response.headers["content-encoding"]).toBeUndefined();
+  });
+
+  it("serves the signed-out page, not a 500, to a browser with a planted __session", async () => {
+    const response = await rawRequest(app.url, get("/", "Cookie: __session=a.b.c; __client_uat=1"));
+    expect(response.status).toBe(200);
+    expect(response.body).toContain("Sign in");
+  });
+
+  it("never made the server fail, log a stack or log a token", () => {
     expect(app.output()).not.toMatch(/ 5\d\d \d/);
+    expect(app.output()).not.toMatch(/\n\s+at /);
     expect(app.output()).not.toMatch(/eyJ[\w-]{8,}\.eyJ[\w-]{8,}\.[\w-]{8,}/);
   });
 });

@@ -7,15 +7,21 @@ const ROUTE = "/api/me";
 
 let emulator: TestEmulator;
 let app: AppServer;
+let oneLineKeyApp: AppServer;
 const emulatorLog: string[] = [];
 
 beforeAll(async () => {
   emulator = await startTestEmulator({ log: (line) => emulatorLog.push(line) });
-  app = await startAppServer(appEnvFor(emulator));
+  // CLERK_JWT_KEY as many .env files and CI secrets hold it: one line, with literal \n.
+  const oneLineKey = emulator.jwtKey.replaceAll("\n", "\\n");
+  [app, oneLineKeyApp] = await Promise.all([
+    startAppServer(appEnvFor(emulator)),
+    startAppServer(appEnvFor(emulator, { CLERK_JWT_KEY: oneLineKey })),
+  ]);
 });
 
 afterAll(async () => {
-  await app?.stop();
+  await Promise.all([app?.stop(), oneLineKeyApp?.stop()]);
   await emulator?.stop();
 });
 
@@ -36,6 +42,14 @@ describe(`GET ${ROUTE} over HTTP`, () => {
     expect(response.headers.get("cache-control")).toBe("no-store");
     expect(await response.json()).toEqual({ userId: "user_seed_bob", sessionId: "sess_seed_bob" });
     expect(emulatorLog.length).toBe(callsBefore);
+  });
+
+  it("verifies sessions with a CLERK_JWT_KEY written on one line with literal \\n", async () => {
+    const sessionToken = await mintSessionToken(emulator, "sess_seed_bob");
+    const response = await fetch(`${oneLineKeyApp.url}${ROUTE}`, {
+      headers: { Authorization: `Bearer ${sessionToken}` },
+    });
+    expect(response.status).toBe(200);
   });
 
   it("answers POST with 405 and Allow: GET, HEAD", async () => {

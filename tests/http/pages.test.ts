@@ -74,6 +74,53 @@ describe("pages", () => {
   });
 });
 
+describe("error pages", () => {
+  it.each([
+    ["GET", "/no-such-page", 404],
+    ["DELETE", "/", 405],
+  ])(
+    "answer %s %s with %i: the app's page, every script nonced, one log line and no stack",
+    async (method, page, status) => {
+      const logBefore = app.output().length;
+      const response = await fetch(`${app.url}${page}`, { method });
+      expect(response.status).toBe(status);
+      const html = await response.text();
+      expect(html).toContain(`HTTP ${status}`);
+      expect(html).toContain("Back to the token explorer");
+      // Remix's <Scripts>, so the page hydrates, and no script the CSP would block.
+      expect(html).toContain("window.__remixContext");
+      const nonce = nonceOf(response);
+      for (const tag of html.match(/<script\b[^>]*>/g) ?? []) expect(tag).toContain(`nonce="${nonce}"`);
+
+      await expect.poll(() => app.output().slice(logBefore)).toContain(`${method} ${page} ${status}`);
+      const logged = app.output().slice(logBefore).trim().split("\n");
+      // Besides the request's own log line, one line says why: no stack, nothing else.
+      const about = logged.filter((line) => line.includes(`"${page}"`) && !line.startsWith(`${method} ${page} `));
+      expect(about).toHaveLength(1);
+      expect(logged.join("\n")).not.toMatch(/^\s+at /m);
+    },
+  );
+});
+
+describe("a browsing session", () => {
+  it("gets the favicon and robots.txt as files, and leaves no stack trace in the log", async () => {
+    const logBefore = app.output().length;
+    const favicon = await fetch(`${app.url}/favicon.ico`);
+    expect(favicon.status).toBe(200);
+    expect(favicon.headers.get("content-type")).toBe("image/x-icon");
+    const robots = await fetch(`${app.url}/robots.txt`);
+    expect(robots.status).toBe(200);
+    expect(await robots.text()).toContain("Disallow: /api/");
+    for (const page of ["/", "/sign-in", "/sign-up", "/tokens/test", "/no-such-page", "/apple-touch-icon.png"]) {
+      await fetch(`${app.url}${page}`).then((response) => response.arrayBuffer());
+    }
+    await expect.poll(() => app.output().slice(logBefore)).toContain("GET /apple-touch-icon.png 404");
+    const log = app.output().slice(logBefore);
+    expect(log).toContain("GET /favicon.ico 200");
+    expect(log).not.toMatch(/^\s+at /m);
+  });
+});
+
 describe("secrets", () => {
   it("never put the secret key into a page, signed in or out", async () => {
     const sessionToken = await mintSessionToken(emulator, "sess_seed_alice");
@@ -103,6 +150,7 @@ describe("secrets", () => {
       headers: { Authorization: `Bearer ${sessionToken}` },
     });
     await fetch(`${app.url}/?__clerk_handshake=${sessionToken}`);
+    await fetch(`${app.url}/no-such-page?__clerk_handshake=${sessionToken}`);
     expect(app.output()).toContain("GET /api/get-token-example 200");
     expect(app.output()).not.toMatch(JWT_IN_TEXT);
   });

@@ -30,7 +30,7 @@ let twoEntries: AppServer;
 beforeAll(async () => {
   const seedDir = await makeTempDir();
   removeSeed = seedDir.remove;
-  const seed = await writeSeedWithSessions(seedDir.dir, 41);
+  const seed = await writeSeedWithSessions(seedDir.dir, 42);
   emulator = await startTestEmulator({ seedFile: seed.seedFile, latencyMs: CLERK_LATENCY_MS, log: clerkCalls.log });
   sessions = await Promise.all(
     seed.sessions.map(async (session) => ({ ...session, token: await mintSessionToken(emulator, session.sessionId) })),
@@ -100,6 +100,24 @@ describe("token reuse (TOKEN_CACHE=on, the default)", () => {
     expect(decodeJwt(result[1]!.jwt!)).toHaveProperty("greeting");
     expect((await getToken(reuseOn, token, { query: "?template=profile" })).jwt).toBe(result[1]!.jwt);
     expect(calls).toBe(2);
+  });
+
+  it("keeps each organization and role's token apart: a session that switches organization gets a new one", async () => {
+    const { sessionId, userId } = session(41);
+    // Session tokens (v2) name the active organization in `o`; the session id stays the same.
+    const inOrganization = (id: string, rol: string) =>
+      signWithInstanceKey(
+        emulator.privateJwk,
+        sessionClaims(emulator.frontendApiHost, { sid: sessionId, sub: userId, o: { id, rol, slg: id } }),
+      );
+    const { result, calls } = await countingClerkCalls(async () => [
+      await getToken(reuseOn, await inOrganization("org_a", "admin")),
+      await getToken(reuseOn, await inOrganization("org_b", "admin")),
+      await getToken(reuseOn, await inOrganization("org_b", "member")),
+      await getToken(reuseOn, await inOrganization("org_a", "admin")),
+    ]);
+    expect(result.map((r) => r.outcome)).toEqual(["miss", "miss", "miss", "hit"]);
+    expect(calls).toBe(3);
   });
 
   it("answers Cache-Control: no-cache with a freshly minted token, which later requests then reuse", async () => {

@@ -21,12 +21,14 @@ function decodeChunked(body: Buffer): Buffer {
 /**
  * Sends bytes exactly as given — duplicate headers, control characters,
  * non-ASCII — which fetch() refuses to send, and reads the whole answer.
+ * Adds the server's Host unless the request head has one of its own.
  */
 export async function rawRequest(baseUrl: string, requestHead: string): Promise<RawResponse> {
   const { hostname, port } = new URL(baseUrl);
   const socket = connect(Number(port), hostname);
+  const host = /\r\nHost:/i.test(requestHead) ? "" : `\r\nHost: ${hostname}:${port}`;
   // Written, not ended: a half-closed socket makes Node drop the answer; "Connection: close" ends it.
-  socket.write(Buffer.from(`${requestHead}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n\r\n`, "utf8"));
+  socket.write(Buffer.from(`${requestHead}${host}\r\nConnection: close\r\n\r\n`, "utf8"));
   const chunks: Buffer[] = [];
   for await (const chunk of socket) chunks.push(chunk as Buffer);
   const raw = Buffer.concat(chunks);

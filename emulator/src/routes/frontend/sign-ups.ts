@@ -23,7 +23,7 @@ import { missingSignUpFields, signUpJSON } from "./resources";
 // No email is sent: like Clerk's test mode, the code is always 424242. A failed call changes
 // nothing in the store.
 
-const TEST_MODE_EMAIL_CODE = "424242";
+export const TEST_MODE_EMAIL_CODE = "424242";
 
 const emailSchema = z.email();
 

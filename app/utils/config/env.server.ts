@@ -1,4 +1,5 @@
 import { availableParallelism } from "node:os";
+import { createPublicKey } from "node:crypto";
 import { z } from "zod";
 
 /**
@@ -11,7 +12,8 @@ const DASHBOARD_KEYS_URL = "https://dashboard.clerk.com/last-active?path=api-key
 /** Where Clerk's documented proxy forwards Frontend API calls. */
 const CLERK_FRONTEND_API = "https://frontend-api.clerk.dev";
 const OFFLINE_HINT =
-  "Or leave both CLERK_SECRET_KEY and CLERK_PUBLISHABLE_KEY unset and run `npm run dev` to use the offline Clerk emulator.";
+  "Or, with both CLERK_SECRET_KEY and CLERK_PUBLISHABLE_KEY unset, run the offline Clerk emulator: " +
+  "`npm run dev`, or `npm run start:offline` for the production build.";
 
 /** Clerk's template names are short identifiers; anything else never reaches Clerk. */
 const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
@@ -26,6 +28,35 @@ const REDIS_URL_MESSAGE =
   "must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (or unset, to reuse tokens in each process only)";
 const WEBHOOK_SECRET_MESSAGE =
   "must be your webhook endpoint's signing secret, whsec_ followed by base64 (Clerk Dashboard → Webhooks → the endpoint → Signing Secret), or unset to turn webhooks off";
+const PORT_MESSAGE = "must be a port number from 1 to 65535, such as 3000";
+const PROXY_TIMEOUT_MESSAGE = "must be a whole number of milliseconds from 1000 to 120000";
+
+/** True when `pem` is a public key Node can import, as Clerk's verification will have to. */
+function isImportablePublicKey(pem: string): boolean {
+  try {
+    return createPublicKey(pem).asymmetricKeyType === "rsa";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Where the proxy may not be mounted: at the root it would forward the whole
+ * app (Authorization and Clerk-Secret-Key included), and over the JSON API or
+ * Remix's assets (remix.config.js publicPath) it would take their requests.
+ */
+const PATHS_THE_PROXY_MAY_NOT_TAKE = ["/api", "/build"];
+
+function proxyPathOf(url: string): string {
+  return new URL(url, "http://app.invalid").pathname.replace(/\/+$/, "") || "/";
+}
+
+function proxyPathClashes(path: string): boolean {
+  const lower = path.toLowerCase();
+  return (
+    lower === "/" || PATHS_THE_PROXY_MAY_NOT_TAKE.some((taken) => lower === taken || lower.startsWith(`${taken}/`))
+  );
+}
 
 function decodePublishableKeyHost(key: string): string | undefined {
   const encoded = key.replace(/^pk_(test|live)_/, "");
@@ -36,9 +67,12 @@ function decodePublishableKeyHost(key: string): string | undefined {
 const envSchema = z.object({
   CLERK_SECRET_KEY: z
     .string({ error: `is missing. Copy the secret key from ${DASHBOARD_KEYS_URL}. ${OFFLINE_HINT}` })
+    // Spaces around a pasted key are not part of it.
+    .trim()
     .regex(/^sk_(test|live)_\S+$/, `must start with sk_test_ or sk_live_ (copy it from ${DASHBOARD_KEYS_URL})`),
   CLERK_PUBLISHABLE_KEY: z
     .string({ error: `is missing. Copy the publishable key from ${DASHBOARD_KEYS_URL}. ${OFFLINE_HINT}` })
+    .trim()
     .refine(
       (key) => /^pk_(test|live)_/.test(key) && decodePublishableKeyHost(key)?.includes("."),
       `is not a valid Clerk publishable key (pk_test_… or pk_live_…); copy it from ${DASHBOARD_KEYS_URL}`,
@@ -46,9 +80,11 @@ const envSchema = z.object({
   CLERK_API_URL: z.url({ error: "must be a URL such as https://api.clerk.com" }).default("https://api.clerk.com"),
   CLERK_JWT_KEY: z
     .string()
+    // Written on one line with literal \n (as in many .env files and CI secrets), it is the same key.
+    .transform((pem) => pem.replaceAll("\\n", "\n").trim())
     .refine(
-      (pem) => pem.includes("-----BEGIN PUBLIC KEY-----"),
-      "must be the PEM public key from the Clerk Dashboard (API keys → JWKS public key)",
+      (pem) => pem.startsWith("-----BEGIN PUBLIC KEY-----") && isImportablePublicKey(pem),
+      "must be the PEM public key from the Clerk Dashboard (API keys → JWKS public key), with its BEGIN and END lines",
     )
     .optional(),
   CLERK_JWT_TEMPLATE: templateName.default("test"),
@@ -66,11 +102,34 @@ const envSchema = z.object({
   CLERK_PROXY_URL: z
     .string()
     .refine(
-      (url) => /^\/[\w./-]*[\w-]$/.test(url) || URL.canParse(url),
+      (url) => /^\/[\w./-]*[\w-]$/.test(url) || (URL.canParse(url) && /^https?:$/.test(new URL(url).protocol)),
       "must be a path such as /__clerk or a full URL such as https://app.example.com/__clerk",
+    )
+    .refine(
+      (url) => !proxyPathClashes(proxyPathOf(url)),
+      `must have a path of its own, such as /__clerk: not the root, nor under ${PATHS_THE_PROXY_MAY_NOT_TAKE.join(" or ")}`,
     )
     .optional(),
   CLERK_FRONTEND_API_URL: z.url({ error: "must be a URL such as https://frontend-api.clerk.dev" }).optional(),
+  CLERK_PROXY_TIMEOUT_MS: z.coerce
+    .number({ error: PROXY_TIMEOUT_MESSAGE })
+    .int(PROXY_TIMEOUT_MESSAGE)
+    .min(1000, PROXY_TIMEOUT_MESSAGE)
+    .max(120_000, PROXY_TIMEOUT_MESSAGE)
+    .default(15_000),
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(off|[1-9])$/, "must be off (the default: no proxy in front) or the number of proxies in front, 1 to 9")
+    .default("off")
+    .transform((value) => (value === "off" ? 0 : Number(value))),
+  PORT: z.coerce
+    .number({ error: PORT_MESSAGE })
+    .int(PORT_MESSAGE)
+    .min(1, PORT_MESSAGE)
+    .max(65_535, PORT_MESSAGE)
+    .default(3000),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  OFFLINE_SIGN_IN_HINT: z.string().trim().max(500, "must be at most 500 characters").optional(),
   TOKEN_CACHE: z
     .enum(["on", "off"], { error: "must be on (reuse template tokens) or off (call Clerk on every request)" })
     .default("on"),
@@ -107,7 +166,7 @@ const envSchema = z.object({
 export class ConfigError extends Error {
   constructor(issues: string[]) {
     super(
-      `Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}\nSee README.md → "Environment variables".`,
+      `Invalid configuration:\n${issues.map((issue) => `  - ${issue}`).join("\n")}\nSee docs/environment.md for every variable.`,
     );
     this.name = "ConfigError";
     // The message already says everything: print it without a stack trace.
@@ -138,15 +197,24 @@ export function loadConfig(env: Record<string, string | undefined>) {
     // The default template is always allowed, whatever the list says.
     allowedTemplates: [...new Set([vars.CLERK_JWT_TEMPLATE, ...vars.CLERK_JWT_TEMPLATES])],
     apiTimeoutMs: vars.CLERK_API_TIMEOUT_MS,
+    port: vars.PORT,
+    host: vars.HOST,
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
     usesOfflineEmulator,
     workers: vars.WEB_CONCURRENCY,
     redis: vars.REDIS_URL ? { url: vars.REDIS_URL, timeoutMs: vars.REDIS_TIMEOUT_MS } : undefined,
     webhookSigningSecret: vars.CLERK_WEBHOOK_SIGNING_SECRET,
+    /** How to sign in offline (the launcher sets it from the emulator's seed); shown in the banner. */
+    offlineSignInHint: usesOfflineEmulator ? vars.OFFLINE_SIGN_IN_HINT : undefined,
+    /** How many proxies in front of this server to trust for X-Forwarded-* (Express's `trust proxy`); 0 trusts none. */
+    trustedProxies: vars.TRUST_PROXY,
     clerkProxy: vars.CLERK_PROXY_URL
       ? {
           // Where clerk-js sends its Frontend API calls, and where this server forwards them.
-          path: new URL(vars.CLERK_PROXY_URL, "http://app.invalid").pathname,
+          path: proxyPathOf(vars.CLERK_PROXY_URL),
+          // Clerk-Proxy-Url as configured when it is a full URL; else it is made from each request's origin.
+          url: URL.canParse(vars.CLERK_PROXY_URL) ? vars.CLERK_PROXY_URL : undefined,
+          timeoutMs: vars.CLERK_PROXY_TIMEOUT_MS,
           target: vars.CLERK_FRONTEND_API_URL ?? (usesOfflineEmulator ? apiUrl.origin : CLERK_FRONTEND_API),
         }
       : undefined,

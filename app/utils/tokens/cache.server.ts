@@ -19,7 +19,7 @@ export interface TokenLookup {
 }
 
 export interface Clock {
-  /** Milliseconds since the epoch, the scale of a JWT's `exp` × 1000. */
+  /** Milliseconds: what reuse windows are measured by, from each token's receipt. */
   now(): number;
 }
 
@@ -29,12 +29,13 @@ const MIN_REMAINING_MS = 10_000;
 const MIN_REMAINING_SHARE = 0.25;
 
 /**
- * How much longer, from `nowMs`, this token may be handed out again: until
- * max(10 s, 25 % of its lifetime) before its `exp`, both read from the token
- * itself. 0 when it may not be reused at all (too little life left, or no
- * readable `exp`/`iat`).
+ * How long after its receipt this token may be handed out again: its own
+ * lifetime (exp − iat) less max(10 s, 25 % of it). Counted on the token's
+ * lifetime, never this server's clock against Clerk's `exp`: a server clock
+ * behind Clerk's would otherwise keep serving a token past its `exp`.
+ * 0 when it may not be reused at all (too short-lived, or no readable `exp`/`iat`).
  */
-export function reusableForMs(jwt: string, nowMs: number): number {
+export function reusableForMs(jwt: string): number {
   let claims: ReturnType<typeof decodeJwt>;
   try {
     claims = decodeJwt(jwt);
@@ -43,8 +44,8 @@ export function reusableForMs(jwt: string, nowMs: number): number {
   }
   const { exp, iat } = claims;
   if (typeof exp !== "number" || typeof iat !== "number" || exp <= iat) return 0;
-  const minRemainingMs = Math.max(MIN_REMAINING_MS, MIN_REMAINING_SHARE * (exp - iat) * 1000);
-  return Math.max(0, Math.floor(exp * 1000 - minRemainingMs - nowMs));
+  const lifetimeMs = (exp - iat) * 1000;
+  return Math.max(0, Math.floor(lifetimeMs - Math.max(MIN_REMAINING_MS, MIN_REMAINING_SHARE * lifetimeMs)));
 }
 
 /** The `Server-Timing` value for a lookup: its outcome, and the Clerk call's duration when there was one. */
@@ -63,7 +64,6 @@ async function timed(mint: () => Promise<string>): Promise<Minted> {
 
 export class TemplateTokenCache {
   private readonly enabled: boolean;
-  private readonly clock: Clock;
   private readonly reusable: LRUCache<string, string>;
   // Clerk calls under way, by key: concurrent misses wait for the same call
   // instead of each making their own. Settled calls leave this map at once.
@@ -75,10 +75,9 @@ export class TemplateTokenCache {
    */
   constructor(options: { enabled: boolean; maxEntries: number; clock?: Clock }) {
     this.enabled = options.enabled;
-    this.clock = options.clock ?? Date;
     this.reusable = new LRUCache<string, string>({
       max: options.maxEntries,
-      perf: this.clock,
+      perf: options.clock ?? Date,
       // Read the clock on every lookup (it is cheap), so no token is served past its reuse window.
       ttlResolution: 0,
     });
@@ -91,29 +90,39 @@ export class TemplateTokenCache {
 
   /**
    * A token for `key`: a kept one while it has enough life left, else the one
-   * `mint` gets from Clerk. `fresh` always calls Clerk and keeps the new token.
+   * `mint` gets from Clerk. `fresh` always starts a Clerk call of its own (one
+   * already under way may have begun before a revocation) and keeps the new token.
    * A failed call is thrown to every caller waiting for it and keeps nothing.
    */
   async lookup(key: string, mint: () => Promise<string>, { fresh = false } = {}): Promise<TokenLookup> {
     if (!this.enabled) return { outcome: "bypass", ...(await timed(mint)) };
-    if (!fresh) {
-      const jwt = this.reusable.get(key);
-      if (jwt !== undefined) return { jwt, outcome: "hit" };
-    }
-    const minted = await (this.pending.get(key) ?? this.mintAndKeep(key, mint));
-    return { outcome: fresh ? "bypass" : "miss", ...minted };
+    if (fresh) return { outcome: "bypass", ...(await this.mintAndKeep(key, mint)) };
+    const jwt = this.reusable.get(key);
+    if (jwt !== undefined) return { jwt, outcome: "hit" };
+    return { outcome: "miss", ...(await (this.pending.get(key) ?? this.mintAndKeep(key, mint))) };
   }
 
-  /** Forgets every kept token whose key passes `test`: a revoked session's or user's. */
+  /**
+   * Forgets every kept token whose key passes `test` (a revoked session's or
+   * user's), and keeps nothing from a call for such a key already under way.
+   */
   dropWhere(test: (key: string) => boolean): void {
     for (const key of [...this.reusable.keys()].filter(test)) this.reusable.delete(key);
+    for (const key of [...this.pending.keys()].filter(test)) this.pending.delete(key);
   }
 
+  /**
+   * Calls Clerk, and keeps what it answers unless a newer call for the key
+   * has started meanwhile: only the latest call's answer is kept or dropped.
+   */
   private mintAndKeep(key: string, mint: () => Promise<string>): Promise<Minted> {
-    const call = timed(mint)
+    const isLatest = () => this.pending.get(key) === call;
+    const call: Promise<Minted> = timed(mint)
       .then(
         (minted) => {
-          const ttl = reusableForMs(minted.jwt, this.clock.now());
+          // The reuse window starts now, when the token is received.
+          const ttl = reusableForMs(minted.jwt);
+          if (!isLatest()) return minted;
           if (ttl > 0) this.reusable.set(key, minted.jwt, { ttl });
           else this.reusable.delete(key);
           return minted;
@@ -121,11 +130,13 @@ export class TemplateTokenCache {
         (error: unknown) => {
           // Nothing outlives a failed call: not the error, nor the token it was to replace
           // (Clerk may just have said the session is gone).
-          this.reusable.delete(key);
+          if (isLatest()) this.reusable.delete(key);
           throw error;
         },
       )
-      .finally(() => this.pending.delete(key));
+      .finally(() => {
+        if (isLatest()) this.pending.delete(key);
+      });
     this.pending.set(key, call);
     return call;
   }

@@ -1,5 +1,5 @@
 import cluster from "node:cluster";
-import type { TemplateTokenCache } from "~/token-cache.server";
+import type { TemplateTokenCache } from "~/utils/tokens/cache.server";
 import type { RedisLink } from "./redis-link.server";
 import type { Sealing } from "./sealing.server";
 import type { TokenOwner } from "./shared-cache.server";

@@ -1,5 +1,5 @@
-import { config } from "~/config.server";
-import { TemplateTokenCache } from "~/token-cache.server";
+import { config } from "~/utils/config/config.server";
+import { TemplateTokenCache } from "~/utils/tokens/cache.server";
 import { RedisLink } from "./redis-link.server";
 import { Revocations } from "./revocations.server";
 import { sealingFor } from "./sealing.server";

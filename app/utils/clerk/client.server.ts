@@ -1,6 +1,6 @@
 import { createClerkClient } from "@clerk/remix/api.server";
 import { Agent, setGlobalDispatcher } from "undici";
-import { config } from "~/config.server";
+import { config } from "~/utils/config/config.server";
 
 /**
  * @clerk/backend calls fetch() with no timeout, so a Clerk call this server

@@ -1,5 +1,5 @@
 import { isClerkAPIResponseError } from "@clerk/remix/errors";
-import { apiError } from "~/http.server";
+import { apiError } from "~/utils/http/responses.server";
 
 /** Clerk did not answer within CLERK_API_TIMEOUT_MS. */
 export class ClerkTimeoutError extends Error {

@@ -1,8 +1,8 @@
 import { verifyWebhook, type WebhookEvent } from "@clerk/backend/webhooks";
-import { config } from "~/config.server";
-import { apiError, jsonResponse } from "~/http.server";
-import { revocations } from "./reuse.server";
-import type { RevocationTarget } from "./revocations.server";
+import { config } from "~/utils/config/config.server";
+import { apiError, jsonResponse } from "~/utils/http/responses.server";
+import { revocations } from "~/utils/tokens/sharing/stores.server";
+import type { RevocationTarget } from "~/utils/tokens/sharing/revocations.server";
 
 /**
  * `POST /api/webhooks/clerk`: Clerk's announcements that a session or user is

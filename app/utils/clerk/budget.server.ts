@@ -1,5 +1,5 @@
 import { isClerkAPIResponseError } from "@clerk/remix/errors";
-import { ClerkTimeoutError } from "~/errors.server";
+import { ClerkTimeoutError } from "~/utils/clerk/errors.server";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /** Time a retry must still have left to be worth making. */

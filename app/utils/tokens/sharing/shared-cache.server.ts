@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { apiError } from "~/http.server";
-import { reusableForMs, serverTimingOf, type TemplateTokenCache, type TokenLookup } from "~/token-cache.server";
+import { apiError } from "~/utils/http/responses.server";
+import { reusableForMs, serverTimingOf, type TemplateTokenCache, type TokenLookup } from "~/utils/tokens/cache.server";
 import { CHANNEL, RedisUnavailable, type RedisLink } from "./redis-link.server";
 import type { Sealing } from "./sealing.server";
 
@@ -188,7 +188,7 @@ export class SharedTokenCache {
    * and user so a revocation finds it; tells the waiters; frees the lock.
    */
   private async storeAndAnnounce(name: string, owner: TokenOwner, jwt: string, lockName: string | undefined) {
-    const ttl = reusableForMs(jwt, Date.now());
+    const ttl = reusableForMs(jwt);
     const sessionIndex = this.sealing.name("session", owner.sessionId);
     const userIndex = this.sealing.name("user", owner.userId);
     await this.link

@@ -1,0 +1,73 @@
+import { withinBudget } from "~/utils/clerk/budget.server";
+import { tokenErrorResponse, UnexpectedClerkAnswerError } from "~/utils/clerk/errors.server";
+import { config } from "~/utils/config/config.server";
+import { serverTimingOf } from "~/utils/tokens/cache.server";
+import { reuseKeyOf } from "~/utils/tokens/sharing/revocations.server";
+import { sharedServerTiming } from "~/utils/tokens/sharing/shared-cache.server";
+import { localTokenCache as tokenCache, sharedTokenCache } from "~/utils/tokens/sharing/stores.server";
+
+/**
+ * The wrapping around `clerkClient.sessions.getToken` that the token routes
+ * hand their call to: reuse per session and template, a time budget with one
+ * retry, and Clerk's failures turned into JSON answers. Why reuse, and the
+ * revocation window it leaves: docs/decisions/002-token-reuse-and-revocation-window.md.
+ */
+
+const JWT_PATTERN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/** `Cache-Control: no-cache` on the request asks for a freshly minted token. */
+export function wantsFreshToken(request: Request): boolean {
+  const directives = (request.headers.get("Cache-Control") ?? "").split(",");
+  return directives.some((directive) => directive.trim().toLowerCase() === "no-cache");
+}
+
+/** Which token a request wants: for whom, as `getAuth` verified it, from which template, and whether fresh. */
+export interface TokenRequest {
+  sessionId: string;
+  /** Whose session it is: a webhook saying the user was deleted drops their tokens. */
+  userId: string | null;
+  orgId?: string | null;
+  orgRole?: string | null;
+  template: string;
+  fresh: boolean;
+}
+
+/** Runs Clerk's call within CLERK_API_TIMEOUT_MS and checks that it answered with a JWT. */
+async function callClerkWithinBudget(getToken: () => Promise<{ jwt: string } | null>): Promise<string> {
+  const token = await withinBudget(getToken, config.apiTimeoutMs);
+  // The SDK hands back a non-JSON answer as it is instead of throwing.
+  if (typeof token?.jwt !== "string" || !JWT_PATTERN.test(token.jwt)) throw new UnexpectedClerkAnswerError();
+  return token.jwt;
+}
+
+/**
+ * The token `getToken` would mint, or one it minted for an earlier request
+ * while that has enough life left (unless `fresh`, or TOKEN_CACHE=off), with
+ * the `Server-Timing` value saying which. Failures are thrown as JSON
+ * Responses a route can pass on as they are.
+ */
+export async function reuseTemplateToken(
+  { sessionId, userId, orgId, orgRole, template, fresh }: TokenRequest,
+  getToken: () => Promise<{ jwt: string } | null>,
+): Promise<{ token: { jwt: string }; serverTiming: string }> {
+  // Keyed by the verified session, so a token never reaches another session, and by its
+  // active organization and role: a session switches organization without a new id, and
+  // templates may carry {{org.*}} claims.
+  // Owner first, so that a revocation (Clerk's webhooks) finds the session's or user's tokens.
+  const owner = { sessionId, userId: userId ?? "" };
+  const key = reuseKeyOf(owner, orgId ?? null, orgRole ?? null, template);
+  const mint = () => callClerkWithinBudget(getToken);
+  try {
+    if (sharedTokenCache) {
+      const failureAnswer = (error: unknown) => tokenErrorResponse(error, template);
+      const shared = await sharedTokenCache.lookup(key, owner, mint, { fresh, failureAnswer });
+      return { token: { jwt: shared.lookup.jwt }, serverTiming: sharedServerTiming(shared) };
+    }
+    const lookup = await tokenCache.lookup(key, mint, { fresh });
+    return { token: { jwt: lookup.jwt }, serverTiming: serverTimingOf(lookup) };
+  } catch (error) {
+    // Each waiter of a shared call gets its own Response (a body can be sent only once);
+    // a failure shared through Redis arrives as one already.
+    throw error instanceof Response ? error : tokenErrorResponse(error, template);
+  }
+}

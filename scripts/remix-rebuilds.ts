@@ -1,0 +1,35 @@
+/**
+ * Remix's own incremental compiler and file watcher, the ones `remix dev` runs,
+ * without `remix dev`'s server: that one listens on every interface on a port
+ * of its own (3001 by default), where this project's dev loop serves live
+ * reload from the app's own host and port instead
+ * (docs/decisions/012-dev-loop-without-remix-dev.md). These modules are not
+ * @remix-run/dev's documented API; the version is pinned (~2.17) and
+ * tests/e2e/dev-reload.spec.ts fails if they change under it.
+ */
+import { createFileWatchCache } from "@remix-run/dev/dist/compiler/fileWatchCache.js";
+import { watch } from "@remix-run/dev/dist/compiler/watch.js";
+import { readConfig } from "@remix-run/dev/dist/config.js";
+import { logger } from "@remix-run/dev/dist/tux/logger.js";
+
+/**
+ * Builds app/ in development mode, then again after every change, calling
+ * `onBuilt` after each build with whether it succeeded (a failed build's
+ * errors are printed, and the last good build stays in place).
+ */
+export async function watchRemixApp(onBuilt: (ok: boolean, durationMs: number) => void): Promise<() => Promise<void>> {
+  const fileWatchCache = createFileWatchCache();
+  return watch(
+    {
+      config: await readConfig(process.cwd()),
+      options: { mode: "development", sourcemap: true },
+      fileWatchCache,
+      logger,
+    },
+    {
+      onBuildFinish: (_ctx, durationMs, ok) => onBuilt(ok, durationMs),
+      onFileChanged: (file) => fileWatchCache.invalidateFile(file),
+      onFileDeleted: (file) => fileWatchCache.invalidateFile(file),
+    },
+  );
+}

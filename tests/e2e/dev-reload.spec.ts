@@ -1,0 +1,42 @@
+import { rmSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { freePort, REPO_ROOT, spawnNpm, waitUntilServed } from "../../support/app-server";
+import { expect, test } from "./fixtures";
+
+/**
+ * `npm run dev` as a developer uses it: a route file changes under app/, and
+ * the open page shows the change by itself, while the server keeps answering.
+ * The route is made for the test and removed after it, so no file of the app
+ * is ever left edited.
+ */
+const PROBE_ROUTE = path.join(REPO_ROOT, "app/routes/dev-reload-probe.tsx");
+const probeRoute = (heading: string) =>
+  `export default function DevReloadProbe() {\n  return <h1>${heading}</h1>;\n}\n`;
+
+test("npm run dev reloads the open page after a route file changes, with no connection refused", async ({ page }) => {
+  test.setTimeout(180_000);
+  const [port, emulatorPort] = [await freePort(), await freePort()];
+  writeFileSync(PROBE_ROUTE, probeRoute("Before the edit"));
+  const dev = spawnNpm(["run", "dev"], {
+    NODE_ENV: "development",
+    PORT: String(port),
+    EMULATOR_PORT: String(emulatorPort),
+  });
+  const refused: string[] = [];
+  page.on("requestfailed", (request) => refused.push(`${request.url()}: ${request.failure()?.errorText}`));
+  try {
+    const appUrl = `http://127.0.0.1:${port}`;
+    await waitUntilServed(`${appUrl}/dev-reload-probe`, dev, 120_000);
+    await page.goto(`${appUrl}/dev-reload-probe`);
+    await expect(page.getByRole("heading", { name: "Before the edit" })).toBeVisible();
+
+    writeFileSync(PROBE_ROUTE, probeRoute("After the edit"));
+    await expect(page.getByRole("heading", { name: "After the edit" })).toBeVisible({ timeout: 5_000 });
+    expect(refused, "requests that failed while the app rebuilt").toEqual([]);
+    expect(dev.output()).not.toContain("restarting the server");
+  } finally {
+    rmSync(PROBE_ROUTE, { force: true });
+    process.kill(-dev.child.pid!, "SIGINT");
+    await dev.exited;
+  }
+});
