@@ -1,6 +1,10 @@
 import { defineConfig } from "@playwright/test";
+import type { InstanceKind } from "./emulator/src/tokens/keys";
+import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "./tests/e2e/chromium";
 
-export default defineConfig({
+const REHEARSALS = /\/e2e\/rehearsal\/[^/]+\.spec\.ts$/;
+
+export default defineConfig<{ instanceKind: InstanceKind }>({
   testDir: "tests/e2e",
   outputDir: "test-results/playwright",
   globalSetup: "./tests/e2e/global-setup.ts",
@@ -9,19 +13,15 @@ export default defineConfig({
   retries: 0,
   use: {
     browserName: "chromium",
-    // Debian's Chromium: Playwright's own browser download cannot work offline.
-    launchOptions: {
-      executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    },
+    launchOptions: { executablePath: CHROMIUM_EXECUTABLE, args: CHROMIUM_ARGS },
     trace: "retain-on-failure",
     screenshot: "only-on-failure",
   },
+  projects: [
+    // The offline emulator behind the app's same-origin proxy (global-setup.ts).
+    { name: "offline", testIgnore: REHEARSALS },
+    // Real Clerk rehearsed: the app started with the keys alone, clerk-js on Clerk's hosts (rehearsal/stage.ts).
+    { name: "real-clerk-development", testMatch: REHEARSALS, use: { instanceKind: "development" } },
+    { name: "real-clerk-production", testMatch: REHEARSALS, use: { instanceKind: "production" } },
+  ],
 });

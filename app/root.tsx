@@ -14,6 +14,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { authOptions } from "~/utils/clerk/client.server";
 import { config } from "~/utils/config/config.server";
 import { useNonce } from "~/nonce";
 import styles from "~/styles.css";
@@ -33,6 +34,7 @@ export const loader = (args: LoaderFunctionArgs) =>
       liveReloadPort: process.env.NODE_ENV === "development" ? config.port : undefined,
     }),
     {
+      ...authOptions,
       signInUrl: "/sign-in",
       signUpUrl: "/sign-up",
     },

@@ -89,7 +89,12 @@ export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator
   await assertPortFree(port, "EMULATOR_PORT");
   // Clerk's session webhooks, to the app's endpoint: sign-outs and revocations reach it at once.
   const emulator = await startEmulator({ port, webhooks: { url: `${appUrl}/api/webhooks/clerk` } });
-  Object.assign(process.env, offlineClerkEnv(emulator));
+  const appPort = new URL(appUrl).port;
+  Object.assign(process.env, offlineClerkEnv(emulator), {
+    // Session tokens are accepted from the app's own pages only, by either name of this machine.
+    CLERK_AUTHORIZED_PARTIES:
+      process.env.CLERK_AUTHORIZED_PARTIES ?? `http://localhost:${appPort},http://127.0.0.1:${appPort}`,
+  });
   console.log(
     [
       "",

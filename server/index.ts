@@ -56,7 +56,10 @@ app.use(requestLog);
 app.use(requestTarget({ trustedProxies: config.trustedProxies }));
 app.use(
   securityHeaders({
-    clerkOrigins: config.clerkProxy ? [] : [`https://${config.frontendApiHost}`],
+    clerk: {
+      frontendApiOrigin: config.clerkProxy ? undefined : `https://${config.frontendApiHost}`,
+      developmentInstance: config.publishableKey.startsWith("pk_test_"),
+    },
     apiPrefix: `${API_PATH}/`,
   }),
 );

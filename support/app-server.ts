@@ -76,12 +76,9 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
-/** Starts the production server on a free port and waits until it answers. */
-export async function startAppServer(
-  env: Record<string, string>,
-  { port: chosenPort }: { port?: number } = {},
-): Promise<AppServer> {
-  const port = chosenPort ?? (await freePort());
+/** Starts the production server on this port (default: a free one) and waits until it answers. */
+export async function startAppServer(env: Record<string, string>, port?: number): Promise<AppServer> {
+  port ??= await freePort();
   const server = spawnNpmStart(env, port);
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {

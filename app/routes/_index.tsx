@@ -1,11 +1,12 @@
 import { getAuth } from "@clerk/remix/ssr.server";
+import { authOptions } from "~/utils/clerk/client.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { TokenExplorer } from "~/components/TokenExplorer";
 import { config } from "~/utils/config/config.server";
 
 export async function loader(args: LoaderFunctionArgs) {
-  const { userId } = await getAuth(args);
+  const { userId } = await getAuth(args, authOptions);
   return {
     signedIn: Boolean(userId),
     templates: config.allowedTemplates,

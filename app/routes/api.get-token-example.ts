@@ -1,4 +1,5 @@
 import { getAuth } from "@clerk/remix/ssr.server";
+import { authOptions } from "~/utils/clerk/client.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { clerkClient } from "~/utils/clerk/client.server";
 import { jsonResponse, unauthorized } from "~/utils/http/responses.server";
@@ -9,7 +10,7 @@ import { reuseTemplateToken, wantsFreshToken } from "~/utils/tokens/reuse.server
 // https://clerk.com/docs/references/backend/sessions/get-token · every answer: docs/token-route.md
 export async function loader(args: LoaderFunctionArgs) {
   // 1. The signed-in session, from the __session cookie or an Authorization: Bearer session token.
-  const { sessionId, userId, orgId, orgRole } = await getAuth(args);
+  const { sessionId, userId, orgId, orgRole } = await getAuth(args, authOptions);
 
   // 2. Nobody is signed in: 401.
   if (!sessionId) return unauthorized();

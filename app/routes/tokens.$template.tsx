@@ -1,4 +1,5 @@
 import { getAuth } from "@clerk/remix/ssr.server";
+import { authOptions } from "~/utils/clerk/client.server";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { isRouteErrorResponse, Link, useLoaderData, useRouteError } from "@remix-run/react";
@@ -13,7 +14,7 @@ export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `Toke
 // https://clerk.com/docs/references/backend/sessions/get-token
 export async function loader(args: LoaderFunctionArgs) {
   // 1. The signed-in session.
-  const { sessionId, userId, orgId, orgRole } = await getAuth(args);
+  const { sessionId, userId, orgId, orgRole } = await getAuth(args, authOptions);
 
   // 2. Nobody is signed in: to the sign-in page, and back here afterwards.
   if (!sessionId) {

@@ -10,6 +10,10 @@ An offline Clerk emulator (Backend API, and the Frontend API clerk-js needs) on 
 Options:
   --port <n>                    port to listen on (default ${DEFAULT_PORT}; 0 = any free port)
   --host <ip>                   address to bind (default ${DEFAULT_HOST}; must contain a dot)
+  --instance <kind>             production (pk_live_, the default) or development (pk_test_, dev browser)
+  --frontend-api-host <name>    serve the Frontend API over https on this name (e.g. clerk.example.test),
+                                with a certificate made at start; map the name to 127.0.0.1 yourself
+  --frontend-api-port <n>       its https port (default: any free port)
   --secret-key <sk_…>           secret key to require (default: the one stored in the data dir)
   --data-dir <dir>              where the instance key is kept (default emulator/.data)
   --seed <file>                 seed file (default emulator/src/seed.json)
@@ -44,6 +48,9 @@ async function main(): Promise<void> {
     options: {
       port: { type: "string" },
       host: { type: "string" },
+      instance: { type: "string" },
+      "frontend-api-host": { type: "string" },
+      "frontend-api-port": { type: "string" },
       "secret-key": { type: "string" },
       "data-dir": { type: "string" },
       seed: { type: "string" },
@@ -72,9 +79,20 @@ async function main(): Promise<void> {
   const port = numberFlag("port", values.port);
   const host = values.host ?? DEFAULT_HOST;
   const dataDir = values["data-dir"] ?? DEFAULT_DATA_DIR;
+  const instance = values.instance ?? "production";
+  if (instance !== "production" && instance !== "development") {
+    throw new Error(`--instance must be production or development, not "${instance}".`);
+  }
 
   if (values["print-env"]) {
-    const env = await emulatorEnv({ dataDir, host, port: port ?? DEFAULT_PORT, secretKey: values["secret-key"] });
+    if (values["frontend-api-host"]) throw new Error("--print-env cannot know the https port: start the emulator.");
+    const env = await emulatorEnv({
+      dataDir,
+      host,
+      port: port ?? DEFAULT_PORT,
+      secretKey: values["secret-key"],
+      instance,
+    });
     console.log(formatEnvLines(env).join("\n"));
     return;
   }
@@ -83,6 +101,9 @@ async function main(): Promise<void> {
     port,
     host,
     dataDir,
+    instance,
+    frontendApiHostname: values["frontend-api-host"],
+    frontendApiPort: numberFlag("frontend-api-port", values["frontend-api-port"]),
     secretKey: values["secret-key"],
     seedFile: values.seed,
     sessionTokenLifetimeSeconds: numberFlag("session-token-lifetime", values["session-token-lifetime"]),
@@ -112,6 +133,10 @@ async function main(): Promise<void> {
   console.log(
     [
       `Clerk emulator listening on ${emulator.url}`,
+      `A ${emulator.instanceKind} instance; its Frontend API: ${emulator.frontendApiUrl}`,
+      ...(emulator.certificateSpkiSha256
+        ? [`Its certificate's key hash (--ignore-certificate-errors-spki-list): ${emulator.certificateSpkiSha256}`]
+        : []),
       "This is an offline Clerk emulator, not Clerk.",
       `Secret key: ${emulator.secretKey}`,
       "",

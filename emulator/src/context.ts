@@ -1,5 +1,8 @@
 import type { JWK } from "jose";
 import type { EmulatorStore } from "./store";
+import type { CookieScope } from "./routes/frontend/cookies";
+import type { DevBrowsers } from "./tokens/dev-browser";
+import type { InstanceKind } from "./tokens/keys";
 import type { TokenIssuer } from "./tokens/signing";
 import type { WebhookSender } from "./webhooks";
 
@@ -13,4 +16,9 @@ export interface EmulatorContext {
   cookieSuffix: string;
   /** Announces ended, removed and revoked sessions to the configured webhook endpoint, if any. */
   webhooks: WebhookSender;
+  instanceKind: InstanceKind;
+  /** Where the cookies the app reads are set (see CookieScope). */
+  cookieScope: CookieScope;
+  /** Development instances: the dev browsers that identify browsers instead of cookies. */
+  devBrowsers: DevBrowsers;
 }

@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { getRequestListener, type Http2Bindings, type HttpBindings } from "@hono/node-server";
@@ -6,15 +7,18 @@ import type { JWK } from "jose";
 import { z } from "zod";
 import { readSeedFile, storeFromSeed } from "./seed";
 import { FaultInjector, type FaultsInput } from "./faults";
-import { cookieSuffix } from "./routes/frontend/cookies";
+import { cookieSuffix, type CookieScope } from "./routes/frontend/cookies";
 import { createApp } from "./server";
 import { NO_WEBHOOKS, newSigningSecret, webhookSender } from "./webhooks";
+import { createLocalCertificate } from "./tls";
+import { devBrowsers } from "./tokens/dev-browser";
 import {
   frontendApiHostOf,
   importSigningKey,
   instanceIdentity,
   loadOrCreateInstanceKeys,
   publicJwkOf,
+  type InstanceKind,
 } from "./tokens/keys";
 
 export interface EmulatorOptions {
@@ -22,6 +26,16 @@ export interface EmulatorOptions {
   port?: number;
   /** Default "127.0.0.1". It must contain a dot, or Clerk's SDKs reject the publishable key. */
   host?: string;
+  /** Default "production" (`pk_live_`); "development" (`pk_test_`) identifies browsers by dev browser. */
+  instance?: InstanceKind;
+  /**
+   * Serve the Frontend API over https on this name (mapped to 127.0.0.1 by whoever calls it),
+   * with a certificate made at start: `clerk.<site>` for production, as Clerk serves it. Default:
+   * the Frontend API is served with the Backend API on http://host:port.
+   */
+  frontendApiHostname?: string;
+  /** The https port of frontendApiHostname. Default 0: any free port. */
+  frontendApiPort?: number;
   /** Default: stored in dataDir/instance.json, generated on first start. */
   secretKey?: string;
   /** Default <repo>/emulator/.data */
@@ -45,10 +59,17 @@ export interface RunningEmulator {
   url: string;
   /** Same as url: the value for CLERK_API_URL. */
   apiUrl: string;
-  /** e.g. "127.0.0.1:4010" */
+  /** e.g. "127.0.0.1:4010", or "clerk.example.test:8443" with frontendApiHostname. */
   frontendApiHost: string;
+  /** e.g. "http://127.0.0.1:4010", or "https://clerk.example.test:8443". */
+  frontendApiUrl: string;
+  instanceKind: InstanceKind;
+  /** With frontendApiHostname: its certificate's key hash, for Chromium's --ignore-certificate-errors-spki-list. */
+  certificateSpkiSha256?: string;
+  /** With frontendApiHostname: its certificate (PEM), for Node clients to trust. */
+  certificatePem?: string;
   secretKey: string;
-  /** pk_live_… */
+  /** pk_live_… or pk_test_… */
   publishableKey: string;
   /** SPKI PEM of the instance key (CLERK_JWT_KEY). */
   jwtKey: string;
@@ -72,6 +93,12 @@ export const DEFAULT_SEED_FILE = fileURLToPath(new URL("./seed.json", import.met
 const optionsSchema = z.object({
   port: z.int().min(0).max(65535).default(DEFAULT_PORT),
   host: z.string().min(1).default(DEFAULT_HOST),
+  instance: z.enum(["production", "development"]).default("production"),
+  frontendApiHostname: z
+    .string()
+    .regex(/^[a-z0-9-]+(\.[a-z0-9-]+)+$/, "must be a host name with a dot, such as clerk.example.test")
+    .optional(),
+  frontendApiPort: z.int().min(0).max(65535).default(0),
   secretKey: z.string().startsWith("sk_").optional(),
   dataDir: z.string().default(DEFAULT_DATA_DIR),
   seedFile: z.string().default(DEFAULT_SEED_FILE),
@@ -98,23 +125,45 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   let handleRequest: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response> = () =>
     new Response(null, { status: 503 });
   // The Node request and response travel along (env) for faults that act on the socket itself.
-  const server = createServer(getRequestListener((request, env) => handleRequest(request, env)));
-  const port = await listen(server, settings.port, settings.host);
+  const listener = getRequestListener((request, env) => handleRequest(request, env));
+  const servers = [createServer(listener)];
+  const port = await listen(servers[0]!, settings.port, settings.host);
+  const apiUrl = `http://${frontendApiHostOf(settings.host, port)}`;
 
-  const frontendApiHost = frontendApiHostOf(settings.host, port);
-  const identity = await instanceIdentity(keys, frontendApiHost, settings.secretKey);
+  let frontendApiHost = frontendApiHostOf(settings.host, port);
+  let certificate: { pem: string; spkiSha256: string } | undefined;
+  let cookieScope: CookieScope = {};
+  if (settings.frontendApiHostname) {
+    const hostname = settings.frontendApiHostname;
+    const { cert, key, spkiSha256 } = await createLocalCertificate([hostname]);
+    certificate = { pem: cert, spkiSha256 };
+    servers.push(createHttpsServer({ cert, key }, listener));
+    const httpsPort = await listen(servers[1]!, settings.frontendApiPort, settings.host);
+    frontendApiHost = httpsPort === 443 ? hostname : `${hostname}:${httpsPort}`;
+    // Production's cookies go to the whole site, so that the app on app.<site> reads them.
+    if (settings.instance === "production") cookieScope = { domain: hostname.replace(/^clerk\./, ""), secure: true };
+  }
+  const identity = await instanceIdentity(
+    keys,
+    { kind: settings.instance, frontendApiHost, apiUrl },
+    settings.secretKey,
+  );
   const issuer = {
     issuer: `https://${frontendApiHost}`,
     kid: keys.privateJwk.kid,
     signingKey: await importSigningKey(keys.privateJwk),
   };
+  const publicJwk = publicJwkOf(keys.privateJwk);
   const context = {
     store,
     issuer,
-    publicJwk: publicJwkOf(keys.privateJwk),
+    publicJwk,
     sessionTokenLifetimeSeconds: settings.sessionTokenLifetimeSeconds,
     cookieSuffix: cookieSuffix(identity.publishableKey),
     webhooks: settings.webhooks ? webhookSender(settings.webhooks, settings.log) : NO_WEBHOOKS,
+    instanceKind: settings.instance,
+    cookieScope,
+    devBrowsers: await devBrowsers(issuer, publicJwk),
   };
   const faults = new FaultInjector(settings.faults);
   handleRequest = createApp(context, {
@@ -129,10 +178,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     ...identity,
     url: identity.apiUrl,
     frontendApiHost,
+    frontendApiUrl: settings.frontendApiHostname ? `https://${frontendApiHost}` : apiUrl,
+    instanceKind: settings.instance,
+    certificateSpkiSha256: certificate?.spkiSha256,
+    certificatePem: certificate?.pem,
     privateJwk: keys.privateJwk,
     webhookSigningSecret: settings.webhooks?.signingSecret,
     setFaults: (input) => void faults.set(input),
-    close: () => (closing ??= closeServer(server)),
+    close: () => (closing ??= Promise.all(servers.map(closeServer)).then(() => undefined)),
   };
 }
 

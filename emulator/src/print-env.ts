@@ -1,5 +1,5 @@
 import type { RunningEmulator } from "./index";
-import { frontendApiHostOf, instanceIdentity, loadOrCreateInstanceKeys } from "./tokens/keys";
+import { frontendApiHostOf, instanceIdentity, loadOrCreateInstanceKeys, type InstanceKind } from "./tokens/keys";
 
 /** The variables an app needs to use an emulator, as `NAME=value` pairs. */
 export interface AppEnv {
@@ -32,10 +32,12 @@ export async function emulatorEnv(options: {
   host: string;
   port: number;
   secretKey?: string;
+  instance?: InstanceKind;
 }): Promise<AppEnv> {
   const frontendApiHost = frontendApiHostOf(options.host, options.port);
   const keys = await loadOrCreateInstanceKeys(options.dataDir);
-  return appEnvOf(await instanceIdentity(keys, frontendApiHost, options.secretKey));
+  const address = { kind: options.instance ?? "production", frontendApiHost, apiUrl: `http://${frontendApiHost}` };
+  return appEnvOf(await instanceIdentity(keys, address, options.secretKey));
 }
 
 /**

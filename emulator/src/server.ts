@@ -74,7 +74,9 @@ export function createApp(context: EmulatorContext, options: AppOptions): Hono {
   const app = new Hono();
   // clerk-js sends PATCH, PUT and DELETE as POST with `?_method=…` (sparing a CORS preflight).
   // Registered first, so the request is dispatched and logged once, with its real method.
-  app.use("/v1/client/*", methodOverride({ app, query: "_method" }));
+  const overrideMethod = methodOverride({ app, query: "_method" });
+  app.use("/v1/client/*", overrideMethod);
+  app.use("/v1/environment", overrideMethod);
   app.use(requestLog(options.log));
 
   const authenticated = requireSecretKey(options.secretKey);

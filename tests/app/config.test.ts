@@ -135,6 +135,15 @@ describe("loadConfig", () => {
     expect(message).toContain(fix);
   });
 
+  it("reads CLERK_AUTHORIZED_PARTIES as a list of origins, and none as no check", () => {
+    const list = " https://app.example.com, http://localhost:3000 ,";
+    expect(loadConfig({ ...valid, CLERK_AUTHORIZED_PARTIES: list }).authorizedParties).toEqual([
+      "https://app.example.com",
+      "http://localhost:3000",
+    ]);
+    expect(loadConfig(valid).authorizedParties).toBeUndefined();
+  });
+
   it("knows a Backend API on loopback is the offline emulator", () => {
     expect(loadConfig({ ...valid, CLERK_API_URL: "http://127.0.0.1:4010" }).usesOfflineEmulator).toBe(true);
   });
@@ -182,6 +191,12 @@ describe("loadConfig", () => {
     ["CLERK_PROXY_TIMEOUT_MS", { CLERK_PROXY_TIMEOUT_MS: "0" }, /CLERK_PROXY_TIMEOUT_MS must be a whole number/],
     ["TRUST_PROXY", { TRUST_PROXY: "true" }, /TRUST_PROXY must be off .* or the number of proxies/],
     ["CLERK_API_TIMEOUT_MS", { CLERK_API_TIMEOUT_MS: "soon" }, /CLERK_API_TIMEOUT_MS/],
+    [
+      "CLERK_AUTHORIZED_PARTIES",
+      { CLERK_AUTHORIZED_PARTIES: "https://app.example.com,https://app.example.com/home" },
+      /CLERK_AUTHORIZED_PARTIES\.1 must be a comma-separated list of origins/,
+    ],
+    ["CLERK_AUTHORIZED_PARTIES", { CLERK_AUTHORIZED_PARTIES: "app.example.com" }, /CLERK_AUTHORIZED_PARTIES\.0 must/],
     ["TOKEN_CACHE", { TOKEN_CACHE: "false" }, /TOKEN_CACHE must be on .* or off/],
     ["TOKEN_CACHE_MAX_ENTRIES", { TOKEN_CACHE_MAX_ENTRIES: "0" }, /TOKEN_CACHE_MAX_ENTRIES must be a whole number/],
     ["TOKEN_CACHE_MAX_ENTRIES", { TOKEN_CACHE_MAX_ENTRIES: "lots" }, /TOKEN_CACHE_MAX_ENTRIES must be a whole number/],

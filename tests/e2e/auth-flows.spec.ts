@@ -1,23 +1,15 @@
 import { expect, test } from "./fixtures";
-import { ALICE, expectSignedIn, expectSignedOut, signInThroughClerk, signOutThroughUserButton } from "./clerk-ui";
+import {
+  ALICE,
+  expectSignedIn,
+  expectSignedOut,
+  signInThroughClerk,
+  signOutThroughUserButton,
+  signUpSignOutSignIn,
+} from "./clerk-ui";
 
 test("a new user signs up with an email code, signs out, and signs in again", async ({ page, baseURL }) => {
-  const email = `new-user-${Date.now()}@example.com`;
-  const password = "a-new-password-42";
-
-  await page.goto("/sign-up");
-  await page.getByLabel("Email address").fill(email);
-  await page.locator("input[name=password]:visible").fill(password);
-  await page.getByRole("button", { name: "Continue", exact: true }).click();
-  // Clerk's test-mode code; typing all six digits submits the form.
-  await page.locator("input[autocomplete=one-time-code]").fill("424242");
-  await expectSignedIn(page);
-
-  await signOutThroughUserButton(page);
-  await expectSignedOut(page);
-
-  await signInThroughClerk(page, baseURL!, email, password);
-  await expectSignedIn(page);
+  await signUpSignOutSignIn(page, baseURL!, `new-user-${Date.now()}@example.com`);
 });
 
 test("a duplicate sign-up shows Clerk's error", async ({ page }) => {

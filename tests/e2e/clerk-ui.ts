@@ -13,6 +13,23 @@ export async function signInThroughClerk(page: Page, appUrl: string, email: stri
   await page.getByRole("button", { name: "Continue", exact: true }).click();
 }
 
+/** A new user signs up with the email code (Clerk's test-mode 424242), signs out, and signs in again. */
+export async function signUpSignOutSignIn(page: Page, appUrl: string, email: string) {
+  const password = "a-new-password-42";
+  await page.goto(`${appUrl}/sign-up`);
+  await page.getByLabel("Email address").fill(email);
+  await page.locator("input[name=password]:visible").fill(password);
+  await page.getByRole("button", { name: "Continue", exact: true }).click();
+  // Typing all six digits submits the form.
+  await page.locator("input[autocomplete=one-time-code]").fill("424242");
+  await expectSignedIn(page);
+
+  await signOutThroughUserButton(page);
+  await expectSignedOut(page);
+  await signInThroughClerk(page, appUrl, email, password);
+  await expectSignedIn(page);
+}
+
 export async function signOutThroughUserButton(page: Page) {
   await page.locator(".cl-userButtonTrigger").click();
   await page.getByRole("menuitem", { name: "Sign out" }).click();

@@ -81,3 +81,27 @@ test("signed-out pages still render when navigated to directly", async ({ page, 
   await page.goto("/");
   await expectSignedOut(page);
 });
+
+test.describe("in Berlin", () => {
+  test.use({ timezoneId: "Europe/Berlin" });
+
+  test("times show in the viewer's zone with UTC on hover, and Copied clears when the token changes", async ({
+    page,
+    context,
+  }) => {
+    await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+    await getTokenFor(page, "test");
+    const expiresAt = page.locator("time").last();
+    await expect(expiresAt).toHaveAttribute("title", /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC$/);
+    await expect(expiresAt).toHaveText(/GMT\+1|CET/);
+
+    // Time stands still from here, so "Copied" can only go because the token changed, not by its 2 s timer.
+    await page.clock.install();
+    await page.clock.pauseAt(new Date());
+    const copyJwt = page.getByRole("button", { name: "Copy the JWT" });
+    await copyJwt.click();
+    await expect(copyJwt).toHaveText("Copied");
+    await getTokenFor(page, "profile");
+    await expect(copyJwt).toHaveText("Copy");
+  });
+});

@@ -22,9 +22,7 @@ test.beforeAll(async () => {
   const port = await freePort();
   redis = await startLocalRedis();
   emulator = await startTestEmulator({ webhooks: { url: `http://127.0.0.1:${port}/api/webhooks/clerk` } });
-  fleet = await startAppServer(appEnvFor(emulator, { WEB_CONCURRENCY: String(WORKERS), REDIS_URL: redis.url }), {
-    port,
-  });
+  fleet = await startAppServer(appEnvFor(emulator, { WEB_CONCURRENCY: String(WORKERS), REDIS_URL: redis.url }), port);
 });
 
 test.afterAll(async () => {

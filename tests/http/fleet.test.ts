@@ -87,9 +87,10 @@ beforeAll(async () => {
   );
   const fleet = { WEB_CONCURRENCY: String(WORKERS) };
   [shared, perProcess] = await Promise.all([
-    startAppServer(appEnvFor(emulator, { ...fleet, REDIS_URL: redis.url, REDIS_TIMEOUT_MS: SHARED_BUDGET_MS }), {
-      port: sharedPort,
-    }),
+    startAppServer(
+      appEnvFor(emulator, { ...fleet, REDIS_URL: redis.url, REDIS_TIMEOUT_MS: SHARED_BUDGET_MS }),
+      sharedPort,
+    ),
     startAppServer(appEnvFor(emulator, fleet)),
   ]);
   await untilLogged(shared, "Sharing template tokens through Redis", WORKERS);

@@ -27,3 +27,9 @@ export const clerkClient = createClerkClient({
   apiUrl: config.apiUrl,
   jwtKey: config.jwtKey,
 });
+
+/**
+ * What getAuth and rootAuthLoader take from the configuration. @clerk/remix hands every option
+ * on to authenticateRequest, though getAuth's type names only secretKey.
+ */
+export const authOptions = { secretKey: config.secretKey, authorizedParties: config.authorizedParties };

@@ -18,7 +18,24 @@ const OFFLINE_HINT =
 /** Clerk's template names are short identifiers; anything else never reaches Clerk. */
 const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
 
+/** A comma-separated list (blanks and empty entries dropped), each entry checked by `entry`. */
+const commaSeparated = (entry: z.ZodString) =>
+  z
+    .string()
+    .optional()
+    .transform((list) =>
+      (list ?? "")
+        .split(",")
+        .map((item) => item.trim())
+        .filter(Boolean),
+    )
+    .pipe(z.array(entry));
+
 const templateName = z.string().trim().regex(TEMPLATE_NAME_PATTERN, "must be 1-64 letters, digits, '-' or '_'");
+
+const ORIGINS_MESSAGE =
+  "must be a comma-separated list of origins (scheme://host[:port], no path), such as https://app.example.com";
+const isOrigin = (value: string) => URL.canParse(value) && new URL(value).origin === value;
 
 const MAX_ENTRIES_MESSAGE = "must be a whole number of tokens from 1 to 1000000";
 const WORKERS_MESSAGE = "must be a whole number of worker processes from 1 to 64, or auto (one per CPU core)";
@@ -88,16 +105,7 @@ const envSchema = z.object({
     )
     .optional(),
   CLERK_JWT_TEMPLATE: templateName.default("test"),
-  CLERK_JWT_TEMPLATES: z
-    .string()
-    .optional()
-    .transform((list) =>
-      (list ?? "")
-        .split(",")
-        .map((name) => name.trim())
-        .filter(Boolean),
-    )
-    .pipe(z.array(templateName).max(50)),
+  CLERK_JWT_TEMPLATES: commaSeparated(templateName).pipe(z.array(z.string()).max(50)),
   CLERK_API_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5000),
   CLERK_PROXY_URL: z
     .string()
@@ -110,6 +118,7 @@ const envSchema = z.object({
       `must have a path of its own, such as /__clerk: not the root, nor under ${PATHS_THE_PROXY_MAY_NOT_TAKE.join(" or ")}`,
     )
     .optional(),
+  CLERK_AUTHORIZED_PARTIES: commaSeparated(z.string().refine(isOrigin, ORIGINS_MESSAGE)),
   CLERK_FRONTEND_API_URL: z.url({ error: "must be a URL such as https://frontend-api.clerk.dev" }).optional(),
   CLERK_PROXY_TIMEOUT_MS: z.coerce
     .number({ error: PROXY_TIMEOUT_MESSAGE })
@@ -199,6 +208,8 @@ export function loadConfig(env: Record<string, string | undefined>) {
     apiTimeoutMs: vars.CLERK_API_TIMEOUT_MS,
     port: vars.PORT,
     host: vars.HOST,
+    // The origins whose session tokens (their azp) are accepted; none listed: any.
+    authorizedParties: vars.CLERK_AUTHORIZED_PARTIES.length > 0 ? vars.CLERK_AUTHORIZED_PARTIES : undefined,
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
     usesOfflineEmulator,
     workers: vars.WEB_CONCURRENCY,

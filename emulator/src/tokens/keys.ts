@@ -89,17 +89,39 @@ export function frontendApiHostOf(host: string, port: number): string {
   return `${host}:${port}`;
 }
 
-/** `pk_live_` + base64(`<frontend api host>$`): a production instance key, as Clerk formats it. */
-export function publishableKeyFor(frontendApiHost: string): string {
-  return `pk_live_${Buffer.from(`${frontendApiHost}$`).toString("base64")}`;
+/**
+ * Production instances (`pk_live_`/`sk_live_`) take first-party cookies; development instances
+ * (`pk_test_`/`sk_test_`) take the dev browser (see routes/frontend/dev-browser.ts).
+ */
+export type InstanceKind = "production" | "development";
+
+const KEY_PREFIX: Record<InstanceKind, string> = { production: "live", development: "test" };
+
+/** `pk_live_`/`pk_test_` + base64(`<frontend api host>$`), as Clerk formats publishable keys. */
+export function publishableKeyFor(frontendApiHost: string, kind: InstanceKind = "production"): string {
+  return `pk_${KEY_PREFIX[kind]}_${Buffer.from(`${frontendApiHost}$`).toString("base64")}`;
 }
 
-/** What an app needs to reach and trust the emulator serving this Frontend API host. */
-export async function instanceIdentity(keys: InstanceKeys, frontendApiHost: string, secretKey = keys.secretKey) {
+/** The stored secret key with the kind's prefix: one data dir serves either kind. */
+function secretKeyFor(secretKey: string, kind: InstanceKind): string {
+  return secretKey.replace(/^sk_(live|test)_/, `sk_${KEY_PREFIX[kind]}_`);
+}
+
+/** Where an emulator serves its APIs, and which kind of instance it is. */
+export interface InstanceAddress {
+  kind: InstanceKind;
+  /** e.g. `127.0.0.1:4010`, or `clerk.example.test:8443` when served over https on a name. */
+  frontendApiHost: string;
+  /** The Backend API, e.g. `http://127.0.0.1:4010`. */
+  apiUrl: string;
+}
+
+/** What an app needs to reach and trust the emulator at this address. */
+export async function instanceIdentity(keys: InstanceKeys, address: InstanceAddress, secretKey?: string) {
   return {
-    secretKey,
-    publishableKey: publishableKeyFor(frontendApiHost),
-    apiUrl: `http://${frontendApiHost}`,
+    secretKey: secretKey ?? secretKeyFor(keys.secretKey, address.kind),
+    publishableKey: publishableKeyFor(address.frontendApiHost, address.kind),
+    apiUrl: address.apiUrl,
     jwtKey: await jwtKeyPem(keys.privateJwk),
   };
 }

@@ -23,12 +23,23 @@ export interface FrontendApiResponse {
 /**
  * A browser calling the emulator's Frontend API as clerk-js does through the app's proxy:
  * form-encoded bodies, non-GET methods sent as POST with `_method`, the proxy's headers,
- * and a cookie jar that keeps what the emulator sets.
+ * and a cookie jar that keeps what the emulator sets. With a dev browser (development
+ * instances) it calls the Frontend API directly, the dev browser JWT in every URL.
  */
 export class Browser {
   readonly cookies = new Map<string, string>();
 
-  constructor(private readonly emulator: RunningEmulator) {}
+  constructor(
+    private readonly emulator: RunningEmulator,
+    readonly devBrowser?: string,
+  ) {}
+
+  /** A browser that has made its dev browser, as clerk-js does first on a development instance. */
+  static async withDevBrowser(emulator: RunningEmulator): Promise<Browser> {
+    const response = await fetch(`${emulator.url}/v1/dev_browser`, { method: "POST", headers: { Origin: APP_ORIGIN } });
+    const { id } = (await response.json()) as { id: string };
+    return new Browser(emulator, id);
+  }
 
   async call(
     method: "GET" | "POST" | "PATCH" | "DELETE",
@@ -38,11 +49,13 @@ export class Browser {
     const url = new URL(path, this.emulator.url);
     for (const [name, value] of Object.entries(CLERK_JS_QUERY)) url.searchParams.set(name, value);
     if (method !== "GET" && method !== "POST") url.searchParams.set("_method", method);
-    const headers: Record<string, string> = {
+    if (this.devBrowser) url.searchParams.set("__clerk_db_jwt", this.devBrowser);
+    const proxyHeaders = {
       "Clerk-Proxy-Url": PROXY_URL,
       "Clerk-Secret-Key": this.emulator.secretKey,
       "X-Forwarded-For": "127.0.0.1",
     };
+    const headers: Record<string, string> = this.devBrowser ? { Origin: APP_ORIGIN } : proxyHeaders;
     if (this.cookies.size > 0) headers.Cookie = this.cookieHeader();
     let body: string | undefined;
     if (method !== "GET") {

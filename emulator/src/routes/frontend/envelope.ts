@@ -13,9 +13,9 @@ import { clientJSON, sessionJSON, signInJSON, signUpJSON, type SessionJSON } fro
 // What every Frontend API route shares: finding the browser's client, rendering it whole,
 // the `{response, client}` envelope with the client's cookies, form bodies and errors.
 
-/** The client the request's `__client` cookie names, if the emulator knows it. */
+/** The client the request's dev browser (development) or `__client` cookie (production) names, if known. */
 export function currentClient(c: Context, store: EmulatorStore): ClientRecord | undefined {
-  const token = getCookie(c, CLIENT_COOKIE);
+  const token = c.get("devBrowserClientToken") ?? getCookie(c, CLIENT_COOKIE);
   return token === undefined ? undefined : store.clients.findByCookie(token);
 }
 
@@ -65,9 +65,13 @@ export async function renderClient(context: EmulatorContext, client: ClientRecor
   });
 }
 
-/** The client's cookies: `__client`, and `__client_uat` with its suffixed twin. */
+/**
+ * The client's cookies: `__client`, and `__client_uat` with its suffixed twin. None for a
+ * development instance: its dev browser names the client, and clerk-js writes `__client_uat`.
+ */
 export function clientCookies(context: EmulatorContext, client: ClientRecord | undefined): string[] {
-  const uatCookies = clientUatCookies(clientUat(context.store, client), context.cookieSuffix);
+  if (context.instanceKind === "development") return [];
+  const uatCookies = clientUatCookies(clientUat(context.store, client), context.cookieSuffix, context.cookieScope);
   return client ? [clientCookie(client), ...uatCookies] : uatCookies;
 }
 

@@ -1,8 +1,9 @@
-import { Hono } from "hono";
+import { Hono, type Context } from "hono";
 import { jsonResponse } from "../../http";
+import type { InstanceKind } from "../../tokens/keys";
 import { appOrigin } from "./envelope";
 
-// `Client.Environment`: a production instance with email + password sign-in, sign-up with an
+// `Client.Environment`: a production or development instance with email + password sign-in, sign-up with an
 // emailed code, one session per browser, no captcha, organizations, billing or social logins.
 
 /** Shown in the components' titles ("Sign in to …"). */
@@ -140,11 +141,11 @@ const organizationSettings = {
 };
 
 /** The pages and redirects clerk-js falls back to when the app configures none. */
-function displayConfig(origin: string) {
+function displayConfig(origin: string, instanceKind: InstanceKind) {
   return {
     object: "display_config",
     id: "display_config_emulator",
-    instance_environment_type: "production",
+    instance_environment_type: instanceKind,
     application_name: APPLICATION_NAME,
     theme: {},
     preferred_sign_in_strategy: "password",
@@ -192,18 +193,21 @@ function displayConfig(origin: string) {
   };
 }
 
-/** `GET /v1/environment` (unwrapped, unlike the client endpoints). */
-export function environmentRoutes(): Hono {
-  return new Hono().get("/", (c) =>
+/**
+ * `GET /v1/environment` (unwrapped, unlike the client endpoints), and `PATCH`, with which clerk-js
+ * on a development instance "touches" it on load, reading the same answer.
+ */
+export function environmentRoutes(instanceKind: InstanceKind): Hono {
+  const environment = (c: Context) =>
     jsonResponse({
       auth_config: authConfig,
-      display_config: displayConfig(appOrigin(c) ?? new URL(c.req.url).origin),
+      display_config: displayConfig(appOrigin(c) ?? new URL(c.req.url).origin, instanceKind),
       user_settings: userSettings,
       organization_settings: organizationSettings,
       client_debug_mode: false,
       // False keeps clerk-js's cookies SameSite=Lax without Secure, as plain http needs.
       partitioned_cookies: false,
       maintenance_mode: false,
-    }),
-  );
+    });
+  return new Hono().get("/", environment).patch("/", environment);
 }
