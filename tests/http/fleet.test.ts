@@ -141,6 +141,24 @@ describe(`${WORKERS} workers`, () => {
     expect(seen).not.toMatch(/sess_|user_|"test"|load-/);
     expect([...handedOut].filter((part) => seen.includes(part))).toEqual([]);
   });
+  it("share one failed Clerk call with the waiters on every worker, and keep no failure", async () => {
+    const [session] = takeSessions(1);
+    emulator.setFaults({
+      errorRate: 1,
+      errorStatuses: [500],
+      times: 1,
+      pathPattern: `^/v1/sessions/${session!.sessionId}/`,
+    });
+    const callsSince = clerkCalls.since();
+    const failed = await Promise.all(Array.from({ length: WORKERS }, () => ask(shared, session!.token)));
+    expect(failed.map((answer) => [answer.status, answer.body.code])).toEqual(
+      Array(WORKERS).fill([502, "clerk_unavailable"]),
+    );
+    expect(callsSince()).toBe(1);
+    const next = await ask(shared, session!.token);
+    expect(next.status).toBe(200);
+    expect(next.timing).toMatch(/redis;desc="stored"$/);
+  });
 });
 
 describe("Clerk's webhooks", () => {
