@@ -11,5 +11,10 @@ const { workers } = readConfig();
 if (workers > 1 && cluster.isPrimary) {
   superviseWorkers(workers);
 } else {
+  if (cluster.isWorker) {
+    // A terminal's Ctrl-C or a process-group kill reaches a worker twice (directly and from
+    // the primary): the second must not cut short the draining the first started.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => {});
+  }
   await import("./index");
 }

@@ -308,19 +308,31 @@ describe("the workers", () => {
     expect(serverProcesses(shared.pid).workers).toHaveLength(WORKERS);
   });
 
-  it("finish the requests in flight on SIGTERM before the server exits", async () => {
-    const slowClerk = await startTestEmulator({ latencyMs: 1500 });
-    const app = await startAppServer(appEnvFor(slowClerk, { WEB_CONCURRENCY: "2" }));
-    try {
-      const token = await mintSessionToken(slowClerk, "sess_seed_alice");
-      const inFlight = Promise.all(Array.from({ length: 4 }, () => ask(app, token, { "Cache-Control": "no-cache" })));
-      await sleep(500);
-      const { primary } = serverProcesses(app.pid);
-      process.kill(primary, "SIGTERM");
-      expect((await inFlight).map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
-    } finally {
-      await app.stop();
-      await slowClerk.stop();
-    }
-  });
+  it.each(["the primary", "the whole process group (as Ctrl-C does)"])(
+    "finish the requests in flight when %s gets SIGTERM, before the server exits",
+    async (receiver) => {
+      const slowClerk = await startTestEmulator({ latencyMs: 1500 });
+      const app = await startAppServer(appEnvFor(slowClerk, { WEB_CONCURRENCY: "2" }));
+      try {
+        const token = await mintSessionToken(slowClerk, "sess_seed_alice");
+        const inFlight = Promise.all(Array.from({ length: 4 }, () => ask(app, token, { "Cache-Control": "no-cache" })));
+        await sleep(500);
+        const { primary } = serverProcesses(app.pid);
+        process.kill(receiver === "the primary" ? primary : -app.pid, "SIGTERM");
+        expect((await inFlight).map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
+        const isAlive = () => {
+          try {
+            return process.kill(primary, 0);
+          } catch {
+            return false;
+          }
+        };
+        for (let waited = 0; isAlive() && waited < 5000; waited += 100) await sleep(100);
+        expect(isAlive()).toBe(false);
+      } finally {
+        await app.stop();
+        await slowClerk.stop();
+      }
+    },
+  );
 });
