@@ -161,22 +161,22 @@ describe(`${WORKERS} workers`, () => {
   });
 });
 
+const post = (body: string, headers: Record<string, string>) =>
+  fetch(`${shared.url}/api/webhooks/clerk`, { method: "POST", headers, body });
+
+function signed(type: string, data: object, sentAt = new Date()) {
+  const body = JSON.stringify({ type, object: "event", data, timestamp: sentAt.getTime() });
+  const id = `msg_${sentAt.getTime()}`;
+  const signature = new Webhook(emulator.webhookSigningSecret!).sign(id, sentAt, body);
+  const headers = {
+    "svix-id": id,
+    "svix-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
+    "svix-signature": signature,
+  };
+  return { body, headers };
+}
+
 describe("Clerk's webhooks", () => {
-  const post = (body: string, headers: Record<string, string>) =>
-    fetch(`${shared.url}/api/webhooks/clerk`, { method: "POST", headers, body });
-
-  function signed(type: string, data: object, sentAt = new Date()) {
-    const body = JSON.stringify({ type, object: "event", data, timestamp: sentAt.getTime() });
-    const id = `msg_${sentAt.getTime()}`;
-    const signature = new Webhook(emulator.webhookSigningSecret!).sign(id, sentAt, body);
-    const headers = {
-      "svix-id": id,
-      "svix-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
-      "svix-signature": signature,
-    };
-    return { body, headers };
-  }
-
   it("revoking a session at Clerk makes its next request 401 on every worker within a second", async () => {
     const [session] = takeSessions(1);
     expect((await ask(shared, session!.token)).status).toBe(200);
@@ -227,6 +227,14 @@ describe("Clerk's webhooks", () => {
       expect(await response.json()).toMatchObject({ code: "webhook_not_verified" });
     }
     expect((await ask(shared, session!.token)).timing).toMatch(/^cache;desc="hit"/);
+  });
+
+  it("refuses a body larger than a webhook can be with a 413", async () => {
+    const event = signed("session.ended", { object: "session", id: "sess_x", padding: "x".repeat(300_000) });
+    const response = await post(event.body, event.headers);
+    expect(response.status).toBe(413);
+    expect(response.headers.get("connection")).toBe("close");
+    expect(await response.json()).toMatchObject({ code: "payload_too_large" });
   });
 });
 
@@ -291,6 +299,21 @@ describe("when Redis fails", () => {
       for (const socket of silent) socket.destroy();
       blackHole.close();
     }
+  });
+
+  it("answers a webhook 503 with Retry-After while Redis is down, so that Clerk delivers it again", async () => {
+    const [session] = takeSessions(1);
+    const event = signed("session.revoked", { object: "session", id: session!.sessionId });
+    await redis.stop();
+    try {
+      const response = await post(event.body, event.headers);
+      expect(response.status).toBe(503);
+      expect(response.headers.get("retry-after")).toBe("5");
+      expect(await response.json()).toMatchObject({ code: "revocation_incomplete" });
+    } finally {
+      await redis.start();
+    }
+    await untilLogged(shared, "Sharing resumed", 1);
   });
 });
 

@@ -53,7 +53,12 @@ async function boundedText(request: Request): Promise<string | undefined> {
 export async function answerClerkWebhook(request: Request, signingSecret: string): Promise<Response> {
   const body = await boundedText(request);
   if (body === undefined) {
-    return apiError(413, { message: `Send at most ${MAX_BODY_BYTES} bytes.`, code: "payload_too_large" });
+    // The rest of the body is not read: the connection cannot carry another request.
+    return apiError(
+      413,
+      { message: `Send at most ${MAX_BODY_BYTES} bytes.`, code: "payload_too_large" },
+      { Connection: "close" },
+    );
   }
   let event: WebhookEvent;
   try {
