@@ -40,7 +40,9 @@ async function tlsFront(hostname: string) {
   let target = "";
   const server: Server = createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
     const headers = { ...req.headers, "x-forwarded-proto": "https", "x-forwarded-host": req.headers.host };
-    const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers }, (answer) => {
+    // A connection per request: a kept-alive one that the app closes as idle just as it is reused
+    // resets, and the browser would see an empty response.
+    const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers, agent: false }, (answer) => {
       res.writeHead(answer.statusCode!, answer.headers);
       answer.pipe(res);
     });
