@@ -96,7 +96,9 @@ export async function startStage(kind: InstanceKind): Promise<Stage> {
     sessionTokenLifetimeSeconds: SESSION_TOKEN_LIFETIME_S,
   });
   const front = await tlsFront(`app.${SITE}`);
-  const app = await startAppServer(userEnv(emulator, front.url));
+  // Behind a TLS-terminating front, as a production deployment is: TRUST_PROXY lets the app believe its
+  // X-Forwarded-Proto, so the origin it and Clerk see is https (docs/environment.md).
+  const app = await startAppServer({ ...userEnv(emulator, front.url), TRUST_PROXY: "1" });
   front.forwardTo(app.url);
   return {
     appUrl: front.url,
