@@ -88,7 +88,8 @@ export function offlineClerkEnv(emulator: RunningEmulator): Record<string, strin
 export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator> {
   const port = Number(process.env.EMULATOR_PORT ?? 4010);
   await assertPortFree(port, "EMULATOR_PORT");
-  const emulator = await startEmulator({ port });
+  // Clerk's session webhooks, to the app's endpoint: sign-outs and revocations reach it at once.
+  const emulator = await startEmulator({ port, webhooks: { url: `${appUrl}/api/webhooks/clerk` } });
   const appPort = new URL(appUrl).port;
   Object.assign(process.env, offlineClerkEnv(emulator), {
     // Session tokens are accepted from the app's own pages only, by either name of this machine.
@@ -108,8 +109,13 @@ export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator
   return emulator;
 }
 
-/** Runs the app's server process in the foreground; Ctrl-C stops it, then the emulator, if any. */
-export function runServer(command: string, args: string[], env: NodeJS.ProcessEnv, emulator?: RunningEmulator) {
+/** Runs the app's server process in the foreground; Ctrl-C stops it, then what runs beside it (the emulator), if any. */
+export function runServer(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  emulator?: Pick<RunningEmulator, "close">,
+) {
   const child = spawn(command, args, { stdio: "inherit", env });
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
   child.on("exit", async (code) => {

@@ -9,10 +9,10 @@ import express from "express";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigError, loadConfig } from "../app/utils/config/env.server";
 import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
 import { developmentBuild } from "./dev-reload";
+import { exitWith, readConfig } from "./read-config";
 import { remixHandler } from "./remix-handler";
 import { requestLog } from "./request-log";
 import {
@@ -31,20 +31,6 @@ installGlobals({ nativeFetch: true });
 // errors with its development page, and React Router's development build would log each
 // unmatched URL with its query string, where Clerk's handshake brings a JWT.
 process.env.NODE_ENV ??= "production";
-
-function exitWith(message: string): never {
-  console.error(`\n${message}\n`);
-  process.exit(1);
-}
-
-function readConfig() {
-  try {
-    return loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) exitWith(error.message);
-    throw error;
-  }
-}
 
 const config = readConfig();
 const { port, host } = config;
@@ -78,16 +64,18 @@ app.use(
   }),
 );
 app.use(singleAuthorizationHeader);
-app.use(API_PATH, readOnlyApi);
-if (config.clerkProxy) {
-  // Mounted before compression so that the Frontend API's answers pass through untouched.
-  app.use(config.clerkProxy.path, clerkProxy({ ...config.clerkProxy, secretKey: config.secretKey }));
-}
 const remix = remixHandler({
   build,
   mode,
   getLoadContext: (_req, res) => ({ cspNonce: res.locals.cspNonce as string | undefined }),
 });
+// Clerk's webhooks are the one write the API takes, and only when they are configured.
+if (config.webhookSigningSecret) app.post(`${API_PATH}/webhooks/clerk`, remix);
+app.use(API_PATH, readOnlyApi);
+if (config.clerkProxy) {
+  // Mounted before compression so that the Frontend API's answers pass through untouched.
+  app.use(config.clerkProxy.path, clerkProxy({ ...config.clerkProxy, secretKey: config.secretKey }));
+}
 // API answers skip the file lookups and compression below: no file lives under
 // /api, and compressing tokens next to request data would invite BREACH.
 app.all(`${API_PATH}/*`, remix);

@@ -10,7 +10,7 @@ import { reuseTemplateToken, wantsFreshToken } from "~/utils/tokens/reuse.server
 // https://clerk.com/docs/references/backend/sessions/get-token · every answer: docs/token-route.md
 export async function loader(args: LoaderFunctionArgs) {
   // 1. The signed-in session, from the __session cookie or an Authorization: Bearer session token.
-  const { sessionId, orgId, orgRole } = await getAuth(args, authOptions);
+  const { sessionId, userId, orgId, orgRole } = await getAuth(args, authOptions);
 
   // 2. Nobody is signed in: 401.
   if (!sessionId) return unauthorized();
@@ -20,7 +20,7 @@ export async function loader(args: LoaderFunctionArgs) {
   //    and template, bounds it in time and answers Clerk's failures as JSON.
   const template = await templateFromRequest(args.request);
   const fresh = wantsFreshToken(args.request);
-  const { token, serverTiming } = await reuseTemplateToken({ sessionId, orgId, orgRole, template, fresh }, () =>
+  const { token, serverTiming } = await reuseTemplateToken({ sessionId, userId, orgId, orgRole, template, fresh }, () =>
     clerkClient.sessions.getToken(sessionId, template),
   );
 

@@ -19,7 +19,7 @@ export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `Toke
 // https://clerk.com/docs/references/backend/sessions/get-token
 export async function loader(args: LoaderFunctionArgs) {
   // 1. The signed-in session.
-  const { sessionId, orgId, orgRole } = await getAuth(args, authOptions);
+  const { sessionId, userId, orgId, orgRole } = await getAuth(args, authOptions);
 
   // 2. Nobody is signed in: to the sign-in page, and back here afterwards.
   if (!sessionId) {
@@ -29,7 +29,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
   // 3. Clerk mints a token from the allowed template, through the same reuse, budget and error answers.
   const template = await allowedTemplate(args.params.template);
-  const { token } = await reuseTemplateToken({ sessionId, orgId, orgRole, template, fresh: false }, () =>
+  const { token } = await reuseTemplateToken({ sessionId, userId, orgId, orgRole, template, fresh: false }, () =>
     clerkClient.sessions.getToken(sessionId, template),
   );
 

@@ -31,6 +31,8 @@ Faults in Backend API calls (also changeable at run time: PUT /__emulator/faults
   --wrong-content-type-rate <0..1>  fraction answered with Content-Type: text/plain
   --fault-path <regex>          only paths matching this meet the faults
   --fault-times <n>             only the next n matching calls meet the faults
+  --webhook-url <url>           POST signed session.ended/.removed/.revoked events there (Clerk's webhooks)
+  --webhook-secret <whsec_…>    their signing secret (default: a new one, printed with the app's env)
   --print-env                   print the app's env for this data dir, host and port, then exit
   --help                        show this help`;
 
@@ -64,6 +66,8 @@ async function main(): Promise<void> {
       "wrong-content-type-rate": { type: "string" },
       "fault-path": { type: "string" },
       "fault-times": { type: "string" },
+      "webhook-url": { type: "string" },
+      "webhook-secret": { type: "string" },
       "print-env": { type: "boolean" },
       help: { type: "boolean" },
     },
@@ -117,6 +121,9 @@ async function main(): Promise<void> {
       times: numberFlag("fault-times", values["fault-times"]),
     },
     log: (line) => console.log(`[clerk-emulator] ${line}`),
+    webhooks: values["webhook-url"]
+      ? { url: values["webhook-url"], signingSecret: values["webhook-secret"] }
+      : undefined,
   });
   // Listen for signals before announcing the URL: whoever reads it may stop us right away.
   const stop = () => void emulator.close().then(() => process.exit(0));

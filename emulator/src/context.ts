@@ -4,6 +4,7 @@ import type { CookieScope } from "./routes/frontend/cookies";
 import type { DevBrowsers } from "./tokens/dev-browser";
 import type { InstanceKind } from "./tokens/keys";
 import type { TokenIssuer } from "./tokens/signing";
+import type { WebhookSender } from "./webhooks";
 
 /** What route handlers share: the emulator's state and its signing identity. */
 export interface EmulatorContext {
@@ -13,6 +14,8 @@ export interface EmulatorContext {
   sessionTokenLifetimeSeconds: number;
   /** The suffix of the instance's cookie names, from its publishable key (see cookieSuffix). */
   cookieSuffix: string;
+  /** Announces ended, removed and revoked sessions to the configured webhook endpoint, if any. */
+  webhooks: WebhookSender;
   instanceKind: InstanceKind;
   /** Where the cookies the app reads are set (see CookieScope). */
   cookieScope: CookieScope;

@@ -9,6 +9,7 @@ import { readSeedFile, storeFromSeed } from "./seed";
 import { FaultInjector, type FaultsInput } from "./faults";
 import { cookieSuffix, type CookieScope } from "./routes/frontend/cookies";
 import { createApp } from "./server";
+import { NO_WEBHOOKS, newSigningSecret, webhookSender } from "./webhooks";
 import { createLocalCertificate } from "./tls";
 import { devBrowsers } from "./tokens/dev-browser";
 import {
@@ -49,6 +50,8 @@ export interface EmulatorOptions {
   faults?: FaultsInput;
   /** One line per request; default console.log. */
   log?: (line: string) => void;
+  /** Where to POST signed session.ended / .removed / .revoked events; signingSecret default: a new whsec_ one. */
+  webhooks?: { url: string; signingSecret?: string };
 }
 
 export interface RunningEmulator {
@@ -72,6 +75,8 @@ export interface RunningEmulator {
   jwtKey: string;
   /** For tests that forge tokens (expired etc.). */
   privateJwk: JWK;
+  /** The secret webhooks are signed with (CLERK_WEBHOOK_SIGNING_SECRET), when an endpoint is configured. */
+  webhookSigningSecret?: string;
   /** Replaces the injected faults while running (also: PUT /__emulator/faults with the secret key). */
   setFaults(faults: FaultsInput): void;
   /** Closes the server and all open sockets promptly. */
@@ -101,6 +106,9 @@ const optionsSchema = z.object({
   latencyMs: z.number().min(0).default(0),
   faults: z.custom<FaultsInput>((value) => typeof value === "object" && value !== null).default({}),
   log: z.custom<(line: string) => void>((value) => typeof value === "function").default(() => console.log),
+  webhooks: z
+    .object({ url: z.url(), signingSecret: z.string().startsWith("whsec_").default(newSigningSecret) })
+    .optional(),
 });
 
 /** Starts an offline Clerk emulator with its own freshly seeded store. */
@@ -152,6 +160,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     publicJwk,
     sessionTokenLifetimeSeconds: settings.sessionTokenLifetimeSeconds,
     cookieSuffix: cookieSuffix(identity.publishableKey),
+    webhooks: settings.webhooks ? webhookSender(settings.webhooks, settings.log) : NO_WEBHOOKS,
     instanceKind: settings.instance,
     cookieScope,
     devBrowsers: await devBrowsers(issuer, publicJwk),
@@ -174,6 +183,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     certificateSpkiSha256: certificate?.spkiSha256,
     certificatePem: certificate?.pem,
     privateJwk: keys.privateJwk,
+    webhookSigningSecret: settings.webhooks?.signingSecret,
     setFaults: (input) => void faults.set(input),
     close: () => (closing ??= Promise.all(servers.map(closeServer)).then(() => undefined)),
   };

@@ -7,17 +7,19 @@ export interface AppEnv {
   CLERK_PUBLISHABLE_KEY: string;
   CLERK_API_URL: string;
   CLERK_JWT_KEY: string;
+  CLERK_WEBHOOK_SIGNING_SECRET?: string;
 }
 
 /** The env that points an app at this running emulator. */
 export function appEnvOf(
-  emulator: Pick<RunningEmulator, "secretKey" | "publishableKey" | "apiUrl" | "jwtKey">,
+  emulator: Pick<RunningEmulator, "secretKey" | "publishableKey" | "apiUrl" | "jwtKey" | "webhookSigningSecret">,
 ): AppEnv {
   return {
     CLERK_SECRET_KEY: emulator.secretKey,
     CLERK_PUBLISHABLE_KEY: emulator.publishableKey,
     CLERK_API_URL: emulator.apiUrl,
     CLERK_JWT_KEY: emulator.jwtKey,
+    ...(emulator.webhookSigningSecret && { CLERK_WEBHOOK_SIGNING_SECRET: emulator.webhookSigningSecret }),
   };
 }
 

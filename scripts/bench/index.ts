@@ -18,6 +18,7 @@ import { writeSeedWithSessions } from "../../support/seed-sessions";
 import { makeTempDir } from "../../support/temp-dir";
 import { buildApp, writeResults } from "../results";
 import { BOUND, largestEntryCount, memoryPerCachedToken } from "./cache-memory";
+import { measureFleet, renderFleet } from "./fleet";
 import { homePage } from "./home-page";
 import { readSettings } from "./options";
 import { judgeTargets, renderReport } from "./report";
@@ -48,8 +49,8 @@ async function main() {
 
   const temp = await makeTempDir("rct-bench-");
   const growthTotal = GROWTH_SESSIONS.reduce((sum, count) => sum + count, 0);
-  // Main sessions, one for warming up, and fresh ones for each growth run.
-  const seed = await writeSeedWithSessions(temp.dir, settings.sessions + 1 + growthTotal);
+  // Main sessions, one for warming up, fresh ones for each growth run and for the fleet table.
+  const seed = await writeSeedWithSessions(temp.dir, settings.sessions + 1 + growthTotal + settings["fleet-sessions"]);
   const clerkCalls = templateTokenCallCounter();
   const emulator = await startEmulator({
     port: 0,
@@ -88,9 +89,13 @@ async function main() {
       settings,
       clerkCalls,
       main.onUrl,
-      tokens.slice(settings.sessions + 1),
+      tokens.slice(settings.sessions + 1, settings.sessions + 1 + growthTotal),
       allowedCalls,
     );
+    const fleet = await measureFleet(settings, emulator, clerkCalls, {
+      fresh: tokens.slice(settings.sessions + 1 + growthTotal),
+      main: tokens.slice(0, settings.sessions),
+    });
 
     console.log("Measuring memory and the home page…");
     // The in-process caches see the sample token as just minted, however long the runs above took.
@@ -114,7 +119,7 @@ async function main() {
       loadAverageBefore,
     };
     const targets = judgeTargets(figures);
-    console.log(`\n${renderReport(figures)}\n`);
+    console.log(`\n${renderReport(figures)}\n\n${renderFleet(fleet, settings["fleet-rounds"])}\n`);
     for (const { target, pass, measured } of targets) console.log(`${pass ? "PASS" : "FAIL"} ${target}: ${measured}`);
 
     const machine = {
@@ -137,6 +142,7 @@ async function main() {
       growth,
       memory: { bytesPerEntry, largestEntries, bound: BOUND },
       page,
+      fleet,
       targets,
     };
     await writeResults("bench", results);

@@ -9,6 +9,8 @@ const OPTIONS = {
   "growth-rate": { default: 300, help: "requests/s of each sessions-growth run" },
   "growth-duration": { default: 8, help: "seconds per sessions-growth run" },
   "page-requests": { default: 300, help: "home-page requests timed, signed out and signed in each" },
+  "fleet-sessions": { default: 200, help: "sessions asking once per worker in the fleet table" },
+  "fleet-rounds": { default: 10, help: "runs each of 1 and 2 workers, taking turns" },
 } as const;
 export type Settings = { -readonly [name in keyof typeof OPTIONS]: number };
 

@@ -28,7 +28,7 @@ const spread = ({ median, lowerQuartile, upperQuartile }: ThroughputRatio) =>
   `${fixed(median, 2)}× (middle half of rounds ${fixed(lowerQuartile, 2)}–${fixed(upperQuartile, 2)}×)`;
 const kib = (bytes: number) => `${fixed(bytes / 1024)} KB`;
 
-function markdownTable(head: string[], rows: Array<Array<string | number>>): string {
+export function markdownTable(head: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
   return [line(head), line(head.map(() => "---")), ...rows.map(line)].join("\n");
 }

@@ -132,6 +132,35 @@ describe("loadConfig", () => {
     );
   });
 
+  it("reads the scaling variables, and keeps one process and no Redis without them", () => {
+    expect(loadConfig(valid)).toMatchObject({ workers: 1, redis: undefined, webhookSigningSecret: undefined });
+    const scaled = loadConfig({
+      ...valid,
+      WEB_CONCURRENCY: "4",
+      REDIS_URL: "rediss://:pw@redis.example.com:6380",
+      REDIS_TIMEOUT_MS: "80",
+      CLERK_WEBHOOK_SIGNING_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    });
+    expect(scaled).toMatchObject({
+      workers: 4,
+      redis: { url: "rediss://:pw@redis.example.com:6380", timeoutMs: 80 },
+      webhookSigningSecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+    });
+    expect(loadConfig({ ...valid, WEB_CONCURRENCY: "auto" }).workers).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each([
+    ["WEB_CONCURRENCY", "0", "whole number of worker processes from 1 to 64, or auto"],
+    ["WEB_CONCURRENCY", "65", "whole number of worker processes from 1 to 64, or auto"],
+    ["REDIS_URL", "http://127.0.0.1:6379", "must be a redis:// or rediss:// URL"],
+    ["REDIS_TIMEOUT_MS", "1", "milliseconds from 5 to 2000"],
+    ["CLERK_WEBHOOK_SIGNING_SECRET", "sk_live_abc", "must be your webhook endpoint's signing secret, whsec_"],
+  ])("refuses %s=%s, naming the variable and the fix", (variable, value, fix) => {
+    const message = configError({ ...valid, [variable]: value });
+    expect(message).toContain(variable);
+    expect(message).toContain(fix);
+  });
+
   it("reads CLERK_AUTHORIZED_PARTIES as a list of origins, and none as no check", () => {
     const list = " https://app.example.com, http://localhost:3000 ,";
     expect(loadConfig({ ...valid, CLERK_AUTHORIZED_PARTIES: list }).authorizedParties).toEqual([

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import { createPublicKey } from "node:crypto";
 import { z } from "zod";
 
@@ -48,6 +49,13 @@ const ORIGINS_MESSAGE =
 const isOrigin = (value: string) => URL.canParse(value) && new URL(value).origin === value;
 
 const MAX_ENTRIES_MESSAGE = "must be a whole number of tokens from 1 to 1000000";
+const WORKERS_MESSAGE = "must be a whole number of worker processes from 1 to 64, or auto (one per CPU core)";
+const REDIS_TIMEOUT_MESSAGE =
+  "must be a whole number of milliseconds from 5 to 2000: how long a request waits for Redis before using its own process's tokens";
+const REDIS_URL_MESSAGE =
+  "must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (or unset, to reuse tokens in each process only)";
+const WEBHOOK_SECRET_MESSAGE =
+  "must be your webhook endpoint's signing secret, whsec_ followed by base64 (Clerk Dashboard → Webhooks → the endpoint → Signing Secret), or unset to turn webhooks off";
 const PORT_MESSAGE = "must be a port number from 1 to 65535, such as 3000";
 const PROXY_TIMEOUT_MESSAGE = "must be a whole number of milliseconds from 1000 to 120000";
 
@@ -168,6 +176,28 @@ const envSchema = z.object({
     .min(1, MAX_ENTRIES_MESSAGE)
     .max(1_000_000, MAX_ENTRIES_MESSAGE)
     .default(10_000),
+  WEB_CONCURRENCY: z
+    .string()
+    .trim()
+    .regex(/^(auto|[1-9]\d?)$/, WORKERS_MESSAGE)
+    .transform((value) => (value === "auto" ? availableParallelism() : Number(value)))
+    .pipe(z.number().max(64, WORKERS_MESSAGE))
+    .default(1),
+  REDIS_URL: z
+    .string()
+    .refine((url) => URL.canParse(url) && ["redis:", "rediss:"].includes(new URL(url).protocol), REDIS_URL_MESSAGE)
+    .optional(),
+  REDIS_TIMEOUT_MS: z.coerce
+    .number({ error: REDIS_TIMEOUT_MESSAGE })
+    .int(REDIS_TIMEOUT_MESSAGE)
+    .min(5, REDIS_TIMEOUT_MESSAGE)
+    .max(2000, REDIS_TIMEOUT_MESSAGE)
+    .default(50),
+  CLERK_WEBHOOK_SIGNING_SECRET: z
+    .string()
+    .trim()
+    .regex(/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/, WEBHOOK_SECRET_MESSAGE)
+    .optional(),
 });
 
 export class ConfigError extends Error {
@@ -231,6 +261,9 @@ export function loadConfig(env: Record<string, string | undefined>) {
     authorizedParties: vars.CLERK_AUTHORIZED_PARTIES.length > 0 ? vars.CLERK_AUTHORIZED_PARTIES : undefined,
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
     usesOfflineEmulator,
+    workers: vars.WEB_CONCURRENCY,
+    redis: vars.REDIS_URL ? { url: vars.REDIS_URL, timeoutMs: vars.REDIS_TIMEOUT_MS } : undefined,
+    webhookSigningSecret: vars.CLERK_WEBHOOK_SIGNING_SECRET,
     /** How to sign in offline (the launcher sets it from the emulator's seed); shown in the banner. */
     offlineSignInHint: usesOfflineEmulator ? vars.OFFLINE_SIGN_IN_HINT : undefined,
     /** How many proxies in front of this server to trust for X-Forwarded-* (Express's `trust proxy`); 0 trusts none. */

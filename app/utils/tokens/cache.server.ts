@@ -103,6 +103,15 @@ export class TemplateTokenCache {
   }
 
   /**
+   * Forgets every kept token whose key passes `test` (a revoked session's or
+   * user's), and keeps nothing from a call for such a key already under way.
+   */
+  dropWhere(test: (key: string) => boolean): void {
+    for (const key of [...this.reusable.keys()].filter(test)) this.reusable.delete(key);
+    for (const key of [...this.pending.keys()].filter(test)) this.pending.delete(key);
+  }
+
+  /**
    * Calls Clerk, and keeps what it answers unless a newer call for the key
    * has started meanwhile: only the latest call's answer is kept or dropped.
    */

@@ -2,7 +2,10 @@ import { withinBudget } from "~/utils/clerk/budget.server";
 import { isTemplateNotFound, tokenErrorResponse, UnexpectedClerkAnswerError } from "~/utils/clerk/errors.server";
 import { config } from "~/utils/config/config.server";
 import { refreshTemplateNames } from "~/utils/templates/instance-names.server";
-import { serverTimingOf, TemplateTokenCache } from "~/utils/tokens/cache.server";
+import { serverTimingOf } from "~/utils/tokens/cache.server";
+import { reuseKeyOf } from "~/utils/tokens/sharing/revocations.server";
+import { sharedServerTiming } from "~/utils/tokens/sharing/shared-cache.server";
+import { localTokenCache as tokenCache, sharedTokenCache } from "~/utils/tokens/sharing/stores.server";
 
 /**
  * The wrapping around `clerkClient.sessions.getToken` that the token routes
@@ -13,8 +16,6 @@ import { serverTimingOf, TemplateTokenCache } from "~/utils/tokens/cache.server"
 
 const JWT_PATTERN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
-const tokenCache = new TemplateTokenCache(config.tokenCache);
-
 /** `Cache-Control: no-cache` on the request asks for a freshly minted token. */
 export function wantsFreshToken(request: Request): boolean {
   const directives = (request.headers.get("Cache-Control") ?? "").split(",");
@@ -24,6 +25,8 @@ export function wantsFreshToken(request: Request): boolean {
 /** Which token a request wants: for whom, as `getAuth` verified it, from which template, and whether fresh. */
 export interface TokenRequest {
   sessionId: string;
+  /** Whose session it is: a webhook saying the user was deleted drops their tokens. */
+  userId: string | null;
   orgId?: string | null;
   orgRole?: string | null;
   template: string;
@@ -45,20 +48,29 @@ async function callClerkWithinBudget(getToken: () => Promise<{ jwt: string } | n
  * Responses a route can pass on as they are.
  */
 export async function reuseTemplateToken(
-  { sessionId, orgId, orgRole, template, fresh }: TokenRequest,
+  { sessionId, userId, orgId, orgRole, template, fresh }: TokenRequest,
   getToken: () => Promise<{ jwt: string } | null>,
 ): Promise<{ token: { jwt: string }; serverTiming: string }> {
   // Keyed by the verified session, so a token never reaches another session, and by its
   // active organization and role: a session switches organization without a new id, and
   // templates may carry {{org.*}} claims.
-  const key = JSON.stringify([sessionId, orgId ?? null, orgRole ?? null, template]);
+  // Owner first, so that a revocation (Clerk's webhooks) finds the session's or user's tokens.
+  const owner = { sessionId, userId: userId ?? "" };
+  const key = reuseKeyOf(owner, orgId ?? null, orgRole ?? null, template);
+  const mint = () => callClerkWithinBudget(getToken);
   try {
-    const lookup = await tokenCache.lookup(key, () => callClerkWithinBudget(getToken), { fresh });
+    if (sharedTokenCache) {
+      const failureAnswer = (error: unknown) => tokenErrorResponse(error, template);
+      const shared = await sharedTokenCache.lookup(key, owner, mint, { fresh, failureAnswer });
+      return { token: { jwt: shared.lookup.jwt }, serverTiming: sharedServerTiming(shared) };
+    }
+    const lookup = await tokenCache.lookup(key, mint, { fresh });
     return { token: { jwt: lookup.jwt }, serverTiming: serverTimingOf(lookup) };
   } catch (error) {
     // Clerk no longer has it: with `*`, the next request for it is refused without a call.
     if (isTemplateNotFound(error)) void refreshTemplateNames();
-    // Each waiter of a shared call gets its own Response: a body can be sent only once.
-    throw tokenErrorResponse(error, template);
+    // Each waiter of a shared call gets its own Response (a body can be sent only once);
+    // a failure shared through Redis arrives as one already.
+    throw error instanceof Response ? error : tokenErrorResponse(error, template);
   }
 }

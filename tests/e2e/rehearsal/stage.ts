@@ -40,7 +40,9 @@ async function tlsFront(hostname: string) {
   let target = "";
   const server: Server = createServer({ cert: certificate.cert, key: certificate.key }, (req, res) => {
     const headers = { ...req.headers, "x-forwarded-proto": "https", "x-forwarded-host": req.headers.host };
-    const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers }, (answer) => {
+    // A connection per request: a kept-alive one that the app closes as idle just as it is reused
+    // resets, and the browser would see an empty response.
+    const upstream = httpRequest(`${target}${req.url}`, { method: req.method, headers, agent: false }, (answer) => {
       res.writeHead(answer.statusCode!, answer.headers);
       answer.pipe(res);
     });
@@ -94,7 +96,9 @@ export async function startStage(kind: InstanceKind): Promise<Stage> {
     sessionTokenLifetimeSeconds: SESSION_TOKEN_LIFETIME_S,
   });
   const front = await tlsFront(`app.${SITE}`);
-  const app = await startAppServer(userEnv(emulator, front.url));
+  // Behind a TLS-terminating front, as a production deployment is: TRUST_PROXY lets the app believe its
+  // X-Forwarded-Proto, so the origin it and Clerk see is https (docs/environment.md).
+  const app = await startAppServer({ ...userEnv(emulator, front.url), TRUST_PROXY: "1" });
   front.forwardTo(app.url);
   return {
     appUrl: front.url,

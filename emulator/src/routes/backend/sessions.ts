@@ -52,6 +52,7 @@ export function sessionRoutes(context: EmulatorContext): Hono {
     })
     .post("/:id/revoke", (c) => {
       const session = store.sessions.revoke(c.req.param("id"));
+      if (session) context.webhooks.sessionEvent("session.revoked", session);
       return session ? jsonResponse(sessionResource(session)) : sessionNotFound(c.req.param("id"));
     })
     .post("/:id/tokens", (c) => createToken(c))

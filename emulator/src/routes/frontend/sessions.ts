@@ -37,6 +37,7 @@ export function clientSessionRoutes(context: EmulatorContext): Hono {
     const found = liveSession(c);
     if (found instanceof Response) return found;
     store.sessions.close(found.session, status);
+    context.webhooks.sessionEvent(`session.${status}`, found.session);
     return clientEnvelope(context, found.client, await renderSession(context, found.session));
   }
 
@@ -45,7 +46,10 @@ export function clientSessionRoutes(context: EmulatorContext): Hono {
       // `clerk.signOut()` in single session mode: every session ends, the `__client` cookie stays.
       .delete("/", async (c) => {
         const client = currentClient(c, store);
-        for (const session of client ? store.sessions.liveOn(client) : []) store.sessions.close(session, "removed");
+        for (const session of client ? store.sessions.liveOn(client) : []) {
+          store.sessions.close(session, "removed");
+          context.webhooks.sessionEvent("session.removed", session);
+        }
         const rendered = client ? await renderClient(context, client) : null;
         return withCookies(jsonResponse({ response: rendered, client: rendered }), clientCookies(context, client));
       })

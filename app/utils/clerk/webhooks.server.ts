@@ -1,0 +1,100 @@
+import { verifyWebhook, type WebhookEvent } from "@clerk/backend/webhooks";
+import { config } from "~/utils/config/config.server";
+import { apiError, jsonResponse } from "~/utils/http/responses.server";
+import { revocations } from "~/utils/tokens/sharing/stores.server";
+import type { RevocationTarget } from "~/utils/tokens/sharing/revocations.server";
+
+/**
+ * `POST /api/webhooks/clerk`: Clerk's announcements that a session or user is
+ * gone, verified with `verifyWebhook` (Svix / Standard Webhooks signatures,
+ * stale timestamps refused), close the reuse window at once instead of at the
+ * end of it. Other events are acknowledged and ignored.
+ */
+
+// Clerk's session and user events are a few kilobytes.
+const MAX_BODY_BYTES = 256 * 1024;
+// Long enough for Redis to come back; Clerk retries a failed delivery on its own schedule anyway.
+const RETRY_AFTER_SECONDS = 5;
+
+function log(message: string) {
+  console.error(`[webhook] ${message}`);
+}
+
+function targetOf(event: WebhookEvent): RevocationTarget | undefined {
+  switch (event.type) {
+    case "session.ended":
+    case "session.removed":
+    case "session.revoked":
+      return typeof event.data.id === "string" ? { sessionId: event.data.id } : undefined;
+    case "user.deleted":
+      return typeof event.data.id === "string" ? { userId: event.data.id } : undefined;
+    default:
+      return undefined;
+  }
+}
+
+/** The body as text, or undefined when it is larger than a webhook can be. */
+async function boundedText(request: Request): Promise<string | undefined> {
+  if (Number(request.headers.get("Content-Length") ?? 0) > MAX_BODY_BYTES) return undefined;
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body?.getReader();
+  for (let read = await reader?.read(); read && !read.done; read = await reader!.read()) {
+    size += read.value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader!.cancel();
+      return undefined;
+    }
+    chunks.push(read.value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+export async function answerClerkWebhook(request: Request, signingSecret: string): Promise<Response> {
+  const body = await boundedText(request);
+  if (body === undefined) {
+    // The rest of the body is not read: the connection cannot carry another request.
+    return apiError(
+      413,
+      { message: `Send at most ${MAX_BODY_BYTES} bytes.`, code: "payload_too_large" },
+      { Connection: "close" },
+    );
+  }
+  let event: WebhookEvent;
+  try {
+    event = await verifyWebhook(new Request(request.url, { method: "POST", headers: request.headers, body }), {
+      signingSecret,
+    });
+  } catch {
+    return apiError(400, {
+      message: "The webhook's svix-id, svix-timestamp or svix-signature header is missing, wrong or too old.",
+      code: "webhook_not_verified",
+    });
+  }
+  const target = targetOf(event);
+  if (!target) return jsonResponse({ received: true }, 200);
+  const { complete } = await revocations.revoke(target);
+  log(`${event.type}: reused tokens dropped${complete ? "" : " in this machine's processes only (Redis unavailable)"}`);
+  if (!complete) {
+    return apiError(
+      503,
+      {
+        message: "Redis could not be reached to drop the shared tokens; deliver it again.",
+        code: "revocation_incomplete",
+      },
+      { "Retry-After": String(RETRY_AFTER_SECONDS) },
+    );
+  }
+  return jsonResponse({ received: true }, 200);
+}
+
+/** The route's answer: webhooks are off without CLERK_WEBHOOK_SIGNING_SECRET. */
+export function clerkWebhook(request: Request): Promise<Response> | Response {
+  if (!config.webhookSigningSecret) {
+    return apiError(404, {
+      message: "Webhooks are off: set CLERK_WEBHOOK_SIGNING_SECRET to receive them.",
+      code: "webhooks_off",
+    });
+  }
+  return answerClerkWebhook(request, config.webhookSigningSecret);
+}

@@ -1,0 +1,86 @@
+import cluster from "node:cluster";
+import type { TemplateTokenCache } from "~/utils/tokens/cache.server";
+import type { RedisLink } from "./redis-link.server";
+import type { Sealing } from "./sealing.server";
+import type { TokenOwner } from "./shared-cache.server";
+
+/**
+ * Closing the reuse window when Clerk says a session or user is gone (its
+ * webhooks): every reused token of that session or user is dropped — in this
+ * process's cache; in every worker on this machine (through the cluster's
+ * primary); and, with Redis, in Redis and, through its pub/sub channel, in
+ * every process on every machine.
+ */
+
+export type RevocationTarget = { sessionId: string } | { userId: string };
+
+/** The key a reused token is kept by: its owner first, so a revocation can find it. */
+export function reuseKeyOf(owner: TokenOwner, ...rest: Array<string | null>): string {
+  return JSON.stringify([owner.sessionId, owner.userId, ...rest]);
+}
+
+function isOwnedBy(key: string, target: RevocationTarget): boolean {
+  const [sessionId, userId] = JSON.parse(key) as [string, string];
+  return "sessionId" in target ? sessionId === target.sessionId : userId === target.userId;
+}
+
+/** The message a worker sends its primary, which passes it on to every worker. */
+export const CLUSTER_REVOCATION = "rct:revoked";
+
+// Dropping in Redis runs off the request path of a webhook, which Clerk retries: a longer budget.
+const REVOCATION_BUDGET_MS = 1000;
+
+export class Revocations {
+  constructor(
+    private readonly local: TemplateTokenCache,
+    private readonly shared?: { link: RedisLink; sealing: Sealing },
+  ) {
+    if (cluster.isWorker) {
+      process.on("message", (message: { type?: string; target?: RevocationTarget }) => {
+        if (message?.type === CLUSTER_REVOCATION && message.target) this.dropLocally(message.target);
+      });
+    }
+  }
+
+  /** Drops here, asks every other process to, and tells whether Redis was reached (when used). */
+  async revoke(target: RevocationTarget): Promise<{ complete: boolean }> {
+    this.dropLocally(target);
+    if (cluster.isWorker) process.send?.({ type: CLUSTER_REVOCATION, target });
+    if (!this.shared) return { complete: true };
+    try {
+      await this.dropShared(this.shared, target);
+      return { complete: true };
+    } catch {
+      return { complete: false };
+    }
+  }
+
+  /** A revocation another process published on the app's channel. */
+  onPublished(sealed: string) {
+    const target = this.shared?.sealing.open<RevocationTarget>("revoked", sealed);
+    if (target) this.dropLocally(target);
+  }
+
+  private dropLocally(target: RevocationTarget) {
+    this.local.dropWhere((key) => isOwnedBy(key, target));
+  }
+
+  private async dropShared({ link, sealing }: { link: RedisLink; sealing: Sealing }, target: RevocationTarget) {
+    const deadline = performance.now() + REVOCATION_BUDGET_MS;
+    const sessionIndexes =
+      "sessionId" in target
+        ? [sealing.name("session", target.sessionId)]
+        : await link.run(deadline, (client) => client.sMembers(sealing.name("user", target.userId)));
+    const tokens = await link.run(deadline, (client) =>
+      Promise.all(sessionIndexes.map((index) => client.sMembers(index))),
+    );
+    const doomed = [
+      ...sessionIndexes,
+      ...tokens.flat(),
+      ...("userId" in target ? [sealing.name("user", target.userId)] : []),
+    ];
+    if (doomed.length > 0) await link.run(deadline, (client) => client.del(doomed));
+    const message = JSON.stringify({ type: "revoked", sealed: sealing.seal("revoked", target) });
+    await link.publish(deadline, message);
+  }
+}

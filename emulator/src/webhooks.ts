@@ -1,0 +1,79 @@
+import { randomBytes } from "node:crypto";
+import { Webhook } from "standardwebhooks";
+import { sessionResource } from "./resources";
+import type { SessionRecord } from "./store/sessions";
+
+/**
+ * Clerk's webhooks for the events that end a session: delivered as Clerk
+ * delivers them through Svix — a JSON event signed per Standard Webhooks, with
+ * `svix-id`, `svix-timestamp` and `svix-signature` headers — to one endpoint.
+ */
+
+export type SessionEventType = "session.ended" | "session.removed" | "session.revoked";
+
+export interface WebhookEndpoint {
+  /** Where events are POSTed, e.g. http://localhost:3000/api/webhooks/clerk. */
+  url: string;
+  /** `whsec_` + base64, as the Clerk Dashboard shows an endpoint's signing secret. */
+  signingSecret: string;
+}
+
+export interface WebhookSender {
+  sessionEvent(type: SessionEventType, session: SessionRecord): void;
+}
+
+// Svix retries a failed delivery; the emulator, on its own machine, a few times quickly.
+const ATTEMPTS = 3;
+const RETRY_DELAY_MS = 500;
+const DELIVERY_TIMEOUT_MS = 5000;
+
+/** A new endpoint signing secret, in the Dashboard's format. */
+export function newSigningSecret(): string {
+  return `whsec_${randomBytes(24).toString("base64")}`;
+}
+
+/** Sends nothing: the emulator has no endpoint configured. */
+export const NO_WEBHOOKS: WebhookSender = { sessionEvent() {} };
+
+export function webhookSender(endpoint: WebhookEndpoint, log: (line: string) => void): WebhookSender {
+  const signer = new Webhook(endpoint.signingSecret);
+
+  async function deliver(type: string, data: object) {
+    const id = `msg_${randomBytes(12).toString("hex")}`;
+    const body = JSON.stringify({
+      data,
+      object: "event",
+      type,
+      timestamp: Date.now(),
+      event_attributes: { http_request: { client_ip: "127.0.0.1", user_agent: "clerk-emulator" } },
+    });
+    for (let attempt = 1; attempt <= ATTEMPTS; attempt += 1) {
+      // Signed afresh for each attempt, as Svix does: the timestamp is the attempt's.
+      const sentAt = new Date();
+      const headers = {
+        "Content-Type": "application/json",
+        "svix-id": id,
+        "svix-timestamp": String(Math.floor(sentAt.getTime() / 1000)),
+        "svix-signature": signer.sign(id, sentAt, body),
+      };
+      const status = await fetch(endpoint.url, {
+        method: "POST",
+        headers,
+        body,
+        signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
+      }).then(
+        (response) => response.status,
+        (error: Error) => error.name,
+      );
+      log(`WEBHOOK ${type} → ${status} (attempt ${attempt})`);
+      if (typeof status === "number" && status >= 200 && status < 300) return;
+      await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
+    }
+  }
+
+  return {
+    sessionEvent(type, session) {
+      void deliver(type, sessionResource(session));
+    },
+  };
+}

@@ -1,0 +1,42 @@
+/**
+ * `npm run fleet`: sharing on one machine, to watch. A redis-server of its own
+ * (Debian's package), the offline Clerk emulator sending its webhooks, and the
+ * production build with several workers (WEB_CONCURRENCY, default 4) sharing
+ * template tokens through that Redis. Needs `npm run build` first.
+ */
+import { existsSync } from "node:fs";
+import { REDIS_SERVER, startLocalRedis } from "../support/redis-server";
+import { assertPortFree, fail, runServer, startOfflineClerk } from "./offline-clerk";
+
+const DEFAULT_WORKERS = "4";
+
+if (!existsSync("build/server.js")) fail("build/server.js is missing: run `npm run build` first.");
+if (!existsSync(REDIS_SERVER)) {
+  fail(`${REDIS_SERVER} is missing: install Debian's redis-server (apt-get install redis-server) or set REDIS_SERVER.`);
+}
+const port = Number(process.env.PORT ?? 3000);
+await assertPortFree(port, "PORT");
+const redis = await startLocalRedis();
+const emulator = await startOfflineClerk(`http://localhost:${port}`);
+const workers = process.env.WEB_CONCURRENCY ?? DEFAULT_WORKERS;
+console.log(
+  [
+    `  Fleet:    ${workers} workers sharing template tokens through redis-server on ${redis.url} (no persistence)`,
+    "  Watch:    sign in, copy the curl command, run it a few times: each answer's Server-Timing says",
+    '            redis;desc="stored" (this worker called Clerk), "hit" (another one had) or "waited";',
+    `            \`redis-cli -p ${redis.port} monitor\` shows only HMAC key names and sealed values.`,
+    "  Sign out: the emulator's webhook drops the session's tokens on every worker; the curl gets 401.",
+    "",
+  ].join("\n"),
+);
+runServer(
+  "node",
+  ["build/server.js"],
+  { ...process.env, PORT: String(port), NODE_ENV: "production", WEB_CONCURRENCY: workers, REDIS_URL: redis.url },
+  {
+    async close() {
+      await emulator.close();
+      await redis.remove();
+    },
+  },
+);

@@ -1,0 +1,20 @@
+/**
+ * `npm start`: one server process, or with WEB_CONCURRENCY=N a primary that
+ * validates the configuration once and runs N workers (node:cluster), which
+ * share the port.
+ */
+import cluster from "node:cluster";
+import { superviseWorkers } from "./cluster";
+import { readConfig } from "./read-config";
+
+const { workers } = readConfig();
+if (workers > 1 && cluster.isPrimary) {
+  superviseWorkers(workers);
+} else {
+  if (cluster.isWorker) {
+    // A terminal's Ctrl-C or a process-group kill reaches a worker twice (directly and from
+    // the primary): the second must not cut short the draining the first started.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => {});
+  }
+  await import("./index");
+}
