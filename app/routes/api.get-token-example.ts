@@ -1,7 +1,6 @@
 import { getAuth } from "@clerk/remix/ssr.server";
-import { authOptions } from "~/utils/clerk/client.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { clerkClient } from "~/utils/clerk/client.server";
+import { authOptions, clerkClient } from "~/utils/clerk/client.server";
 import { jsonResponse, unauthorized } from "~/utils/http/responses.server";
 import { templateFromRequest } from "~/utils/tokens/templates.server";
 import { reuseTemplateToken, wantsFreshToken } from "~/utils/tokens/reuse.server";

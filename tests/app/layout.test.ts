@@ -37,6 +37,12 @@ describe("the layout", () => {
     expect(tooLong).toEqual([]);
   });
 
+  it("shows the token route's loader in the README exactly as the route has it", () => {
+    const route = read("app/routes/api.get-token-example.ts");
+    const loader = route.slice(route.indexOf("export async function loader")).trim();
+    expect(read("README.md")).toContain(`\`\`\`ts\n${loader}\n\`\`\``);
+  });
+
   it(`keeps the README within ${MAX_README_LINES} lines`, () => {
     expect(lineCount(read("README.md"))).toBeLessThanOrEqual(MAX_README_LINES);
   });
