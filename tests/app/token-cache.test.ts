@@ -30,8 +30,16 @@ function deferredMint() {
   return { mint, calls };
 }
 
-function cacheWith(clock: ManualClock, options: { enabled?: boolean; maxEntries?: number } = {}) {
-  return new TemplateTokenCache({ enabled: options.enabled ?? true, maxEntries: options.maxEntries ?? 100, clock });
+function cacheWith(
+  clock: ManualClock,
+  options: { enabled?: boolean; maxEntries?: number; forgetsTokenAfter?: (error: unknown) => boolean } = {},
+) {
+  return new TemplateTokenCache({
+    enabled: options.enabled ?? true,
+    maxEntries: options.maxEntries ?? 100,
+    clock,
+    forgetsTokenAfter: options.forgetsTokenAfter,
+  });
 }
 
 describe("reusableForMs", () => {
@@ -188,6 +196,17 @@ describe("TemplateTokenCache", () => {
     await expect(cache.lookup("k", () => Promise.reject(new Error("session gone")), { fresh: true })).rejects.toThrow();
     const after = tokenIssuedAt(T0, 60);
     expect(await cache.lookup("k", async () => after)).toMatchObject({ jwt: after, outcome: "miss" });
+  });
+
+  it("keeps the kept token when a fresh call fails in a way that says nothing about it (a rate limit)", async () => {
+    const rateLimited = new Error("rate limited");
+    const cache = cacheWith(new ManualClock(), { forgetsTokenAfter: (error) => error !== rateLimited });
+    const kept = tokenIssuedAt(T0, 60);
+    await cache.lookup("k", async () => kept);
+    await expect(cache.lookup("k", () => Promise.reject(rateLimited), { fresh: true })).rejects.toBe(rateLimited);
+    expect(await cache.lookup("k", async () => "unused")).toEqual({ jwt: kept, outcome: "hit" });
+    await expect(cache.lookup("k", () => Promise.reject(new Error("session gone")), { fresh: true })).rejects.toThrow();
+    expect(cache.size).toBe(0);
   });
 
   it("when disabled, calls Clerk for every lookup, even concurrent ones, and keeps nothing", async () => {

@@ -29,6 +29,15 @@ const clerkUnavailable = (clerkTraceId?: string) =>
   });
 
 /** Clerk's 404 for a template name it does not have (as opposed to an ended session). */
+/**
+ * Whether Clerk's failure says a token from this session and template may be
+ * stale: the session has ended or been revoked, or the template is gone (404).
+ * Rate limits, outages and timeouts say nothing about it.
+ */
+export function saysTokenIsStale(error: unknown): boolean {
+  return isClerkAPIResponseError(error) && error.status === 404;
+}
+
 export function isTemplateNotFound(error: unknown): boolean {
   return (
     isClerkAPIResponseError(error) && error.status === 404 && error.errors.some((e) => /jwt template/i.test(e.message))

@@ -64,6 +64,7 @@ async function timed(mint: () => Promise<string>): Promise<Minted> {
 
 export class TemplateTokenCache {
   private readonly enabled: boolean;
+  private readonly forgetsTokenAfter: (error: unknown) => boolean;
   private readonly reusable: LRUCache<string, string>;
   // Clerk calls under way, by key: concurrent misses wait for the same call
   // instead of each making their own. Settled calls leave this map at once.
@@ -72,9 +73,16 @@ export class TemplateTokenCache {
   /**
    * @param enabled false calls Clerk on every lookup (the documented pattern): nothing is kept or shared.
    * @param maxEntries the most tokens kept; the least recently used ones go first.
+   * @param forgetsTokenAfter which failures also drop the token a call was to replace (by default every one).
    */
-  constructor(options: { enabled: boolean; maxEntries: number; clock?: Clock }) {
+  constructor(options: {
+    enabled: boolean;
+    maxEntries: number;
+    clock?: Clock;
+    forgetsTokenAfter?: (error: unknown) => boolean;
+  }) {
     this.enabled = options.enabled;
+    this.forgetsTokenAfter = options.forgetsTokenAfter ?? (() => true);
     this.reusable = new LRUCache<string, string>({
       max: options.maxEntries,
       perf: options.clock ?? Date,
@@ -128,9 +136,10 @@ export class TemplateTokenCache {
           return minted;
         },
         (error: unknown) => {
-          // Nothing outlives a failed call: not the error, nor the token it was to replace
-          // (Clerk may just have said the session is gone).
-          if (isLatest()) this.reusable.delete(key);
+          // The error is never kept. The token the call was to replace goes too when the failure
+          // says it may be stale (the session ended); a rate limit or an outage says nothing about
+          // it, and dropping it then would turn every later request into another call.
+          if (isLatest() && this.forgetsTokenAfter(error)) this.reusable.delete(key);
           throw error;
         },
       )

@@ -1,3 +1,4 @@
+import { saysTokenIsStale } from "~/utils/clerk/errors.server";
 import { config } from "~/utils/config/config.server";
 import { TemplateTokenCache } from "~/utils/tokens/cache.server";
 import { RedisLink } from "./redis-link.server";
@@ -14,7 +15,7 @@ import { SharedTokenCache } from "./shared-cache.server";
 // Beyond a Clerk call's whole budget, a lock is held by a process that died.
 const LOCK_MARGIN_MS = 1000;
 
-export const localTokenCache = new TemplateTokenCache(config.tokenCache);
+export const localTokenCache = new TemplateTokenCache({ ...config.tokenCache, forgetsTokenAfter: saysTokenIsStale });
 
 function sharing() {
   if (!config.redis || !config.tokenCache.enabled) return undefined;
