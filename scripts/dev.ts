@@ -46,6 +46,8 @@ function startServer() {
 
 function restartServer() {
   if (!server) return startServer();
+  // A change while the old server stops needs nothing more: the new one starts from the files as they are then.
+  if (restarting) return;
   restarting = true;
   server.once("exit", () => {
     restarting = false;

@@ -32,8 +32,20 @@ export async function developmentBuild(server: Server, buildPath: string): Promi
   const sockets = new WebSocketServer({ server, path: LIVE_RELOAD_PATH });
   process.on("message", async (message) => {
     if (message !== REBUILT_MESSAGE) return;
-    build = await importBuild(buildPath, ++version);
+    try {
+      build = await importBuild(buildPath, ++version);
+    } catch (error) {
+      // A build that compiled but fails as it loads: keep serving the last good one.
+      console.error(`[dev] the new build did not load (${String(error)}); serving the last good one`);
+      return;
+    }
     for (const socket of sockets.clients) socket.send(JSON.stringify({ type: "RELOAD" }));
   });
+  // An open page's socket would keep server.close() waiting; <LiveReload> reconnects and reloads by itself.
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      for (const socket of sockets.clients) socket.terminate();
+    });
+  }
   return async () => build;
 }

@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from "node:fs";
+import { rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { freePort, REPO_ROOT, spawnNpm, waitUntilServed } from "../../support/app-server";
 import { expect, test } from "./fixtures";
@@ -34,6 +34,14 @@ test("npm run dev reloads the open page after a route file changes, with no conn
     await expect(page.getByRole("heading", { name: "After the edit" })).toBeVisible({ timeout: 5_000 });
     expect(refused, "requests that failed while the app rebuilt").toEqual([]);
     expect(dev.output()).not.toContain("restarting the server");
+
+    // A change under server/ restarts the server, even with this page's live-reload socket open.
+    const serverFile = path.join(REPO_ROOT, "server/request-log.ts");
+    utimesSync(serverFile, new Date(), new Date());
+    await expect.poll(() => dev.output(), { timeout: 30_000 }).toContain("restarting the server");
+    await expect.poll(() => dev.output().split("App listening on").length, { timeout: 30_000 }).toBe(3);
+    await page.reload();
+    await expect(page.getByRole("heading", { name: "After the edit" })).toBeVisible();
   } finally {
     rmSync(PROBE_ROUTE, { force: true });
     process.kill(-dev.child.pid!, "SIGINT");
