@@ -190,6 +190,24 @@ describe("TemplateTokenCache", () => {
     expect(await cache.lookup("k", async () => "unused")).toEqual({ jwt: renewed, outcome: "hit" });
   });
 
+  it("answers a burst of fresh lookups with two calls, each begun after the lookups it answers", async () => {
+    const cache = cacheWith(new ManualClock());
+    const { mint, calls } = deferredMint();
+    const first = cache.lookup("k", mint, { fresh: true });
+    const burst = Array.from({ length: 19 }, () => cache.lookup("k", mint, { fresh: true }));
+    expect(mint).toHaveBeenCalledTimes(1);
+
+    const firstToken = tokenIssuedAt(T0, 60);
+    calls[0]!.resolve(firstToken);
+    expect(await first).toMatchObject({ jwt: firstToken, outcome: "bypass" });
+    // The burst came while that call ran, which may predate a revocation: one more call, started after it, for all.
+    await expect.poll(() => mint.mock.calls.length).toBe(2);
+    const trailing = tokenIssuedAt(T0, 60);
+    calls[1]!.resolve(trailing);
+    expect((await Promise.all(burst)).map((lookup) => lookup.jwt)).toEqual(Array(19).fill(trailing));
+    expect(mint).toHaveBeenCalledTimes(2);
+  });
+
   it("drops the kept token when a fresh call fails (Clerk may have ended the session)", async () => {
     const cache = cacheWith(new ManualClock());
     await cache.lookup("k", async () => tokenIssuedAt(T0, 60));

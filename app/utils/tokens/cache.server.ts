@@ -1,5 +1,6 @@
 import { decodeJwt } from "jose";
 import { LRUCache } from "lru-cache";
+import { FreshCalls } from "~/utils/tokens/fresh-calls.server";
 
 /**
  * Reuse of template tokens: one Clerk call per session and template for most
@@ -69,6 +70,7 @@ export class TemplateTokenCache {
   // Clerk calls under way, by key: concurrent misses wait for the same call
   // instead of each making their own. Settled calls leave this map at once.
   private readonly pending = new Map<string, Promise<Minted>>();
+  private readonly freshCalls = new FreshCalls<Minted>();
 
   /**
    * @param enabled false calls Clerk on every lookup (the documented pattern): nothing is kept or shared.
@@ -98,13 +100,14 @@ export class TemplateTokenCache {
 
   /**
    * A token for `key`: a kept one while it has enough life left, else the one
-   * `mint` gets from Clerk. `fresh` always starts a Clerk call of its own (one
-   * already under way may have begun before a revocation) and keeps the new token.
+   * `mint` gets from Clerk. `fresh` gets a Clerk call that starts after it is
+   * asked for (one already under way may have begun before a revocation),
+   * shared with other fresh lookups of the moment, and keeps the new token.
    * A failed call is thrown to every caller waiting for it and keeps nothing.
    */
   async lookup(key: string, mint: () => Promise<string>, { fresh = false } = {}): Promise<TokenLookup> {
     if (!this.enabled) return { outcome: "bypass", ...(await timed(mint)) };
-    if (fresh) return { outcome: "bypass", ...(await this.mintAndKeep(key, mint)) };
+    if (fresh) return { outcome: "bypass", ...(await this.freshCalls.run(key, () => this.mintAndKeep(key, mint))) };
     const jwt = this.reusable.get(key);
     if (jwt !== undefined) return { jwt, outcome: "hit" };
     return { outcome: "miss", ...(await (this.pending.get(key) ?? this.mintAndKeep(key, mint))) };

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { apiError } from "~/utils/http/responses.server";
 import { reusableForMs, serverTimingOf, type TemplateTokenCache, type TokenLookup } from "~/utils/tokens/cache.server";
+import { FreshCalls } from "~/utils/tokens/fresh-calls.server";
 import { CHANNEL, RedisUnavailable, type RedisLink } from "./redis-link.server";
 import type { Sealing } from "./sealing.server";
 
@@ -69,6 +70,8 @@ export class SharedTokenCache {
   private readonly pending = new Map<string, Promise<SharedLookup>>();
   // Requests waiting for another process's Clerk call, by the entry's name.
   private readonly waiters = new Map<string, Set<(outcome: Outcome) => void>>();
+  // No-cache lookups: each gets a call begun after it, a burst shares one (fresh-calls.server.ts).
+  private readonly freshCalls = new FreshCalls<SharedLookup>();
 
   /**
    * @param lockMs how long a Clerk call may hold the lock: its whole budget and a margin.
@@ -103,7 +106,9 @@ export class SharedTokenCache {
     const started = this.pending.get(key);
     try {
       if (started && !fresh) return { ...(await started), source: "waited" };
-      const call = this.fromRedisOrClerk(key, owner, mint, fresh, failureAnswer);
+      const call = fresh
+        ? this.freshCalls.run(key, () => this.fromRedisOrClerk(key, owner, mint, true, failureAnswer))
+        : this.fromRedisOrClerk(key, owner, mint, false, failureAnswer);
       if (!fresh) {
         this.pending.set(key, call);
         void call.catch(() => {}).finally(() => this.pending.get(key) === call && this.pending.delete(key));
