@@ -2,6 +2,9 @@ import { config } from "~/utils/config/config.server";
 import { listInstanceTemplates } from "~/utils/templates/catalog.server";
 import { TemplateNameList } from "~/utils/templates/template-name-list.server";
 
+/** Where the periodic refresh's timer is kept, process-wide (see below). */
+const PERIODIC_REFRESH = Symbol.for("remix-clerk-tokens.template-list-refresh");
+
 /**
  * The names of the instance's templates, for `CLERK_JWT_TEMPLATES=*`: read at
  * start, then every TEMPLATE_LIST_REFRESH_SECONDS, after a `template_not_found`
@@ -14,7 +17,12 @@ const instanceNames = config.everyInstanceTemplate
 
 if (instanceNames) {
   void instanceNames.refreshQuietly();
-  setInterval(() => void instanceNames.refreshQuietly(), config.templateListRefreshMs).unref();
+  // `npm run dev` imports each rebuild afresh: one timer per process, the newest build's, so
+  // that timers do not pile up nor keep old builds alive. Production imports this once.
+  const processWide = globalThis as { [PERIODIC_REFRESH]?: NodeJS.Timeout };
+  clearInterval(processWide[PERIODIC_REFRESH]);
+  processWide[PERIODIC_REFRESH] = setInterval(() => void instanceNames.refreshQuietly(), config.templateListRefreshMs);
+  processWide[PERIODIC_REFRESH].unref();
 }
 
 /** The names a request may ask for: the configured list, or with `*` the instance's plus the default. */
