@@ -1,8 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { runAppServerToExit, startAppServer, type AppServer } from "../../support/app-server";
 import { callBackendApi } from "../../support/backend-api";
 import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 import { tamper } from "../../support/forge";
+import { startLocalRedis, type LocalRedis } from "../../support/redis-server";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 
 /** The studio's save, as its fetcher posts it: Remix answers with the action's JSON. */
@@ -88,15 +89,48 @@ describe("CLERK_JWT_TEMPLATES=*", () => {
   it("after Clerk answers template_not_found, reads the list again and refuses the name without a call", async () => {
     const created = await saveTemplate("/templates/new", { name: "short-lived", claims: '{"a": 1}' });
     const { saved } = (await created.json()) as { saved: { id: string } };
-    expect((await getToken(app, "short-lived")).status).toBe(200);
+    await expectRefusedOnceGone(app, "short-lived", saved.id);
+  });
+});
 
-    await callBackendApi(emulator, "DELETE", `/v1/jwt_templates/${saved.id}`);
-    const gone = await getToken(app, "short-lived");
-    expect(gone.status).toBe(404);
-    expect(await gone.json()).toMatchObject({ code: "template_not_found" });
+/** Asks for `name` until Clerk says it is gone, then expects the app to refuse it without a call. */
+async function expectRefusedOnceGone(server: AppServer, name: string, templateId: string) {
+  expect((await getToken(server, name)).status).toBe(200);
+  await callBackendApi(emulator, "DELETE", `/v1/jwt_templates/${templateId}`);
+  const gone = await getToken(server, name);
+  expect(gone.status).toBe(404);
+  expect(await gone.json()).toMatchObject({ code: "template_not_found" });
 
-    await expect.poll(async () => (await getToken(app, "short-lived")).status).toBe(400);
-    expect(await callsDuring(() => getToken(app, "short-lived"))).toEqual([]);
+  await expect.poll(async () => (await getToken(server, name)).status).toBe(400);
+  expect(await callsDuring(() => getToken(server, name))).toEqual([]);
+}
+
+describe("CLERK_JWT_TEMPLATES=* with REDIS_URL", () => {
+  let redis: LocalRedis;
+  let shared: AppServer;
+  let templateId: string;
+  beforeAll(async () => {
+    // Made before the start, so that the app's first read of the list has it.
+    const created = await callBackendApi(emulator, "POST", "/v1/jwt_templates", {
+      body: { name: "short-lived-shared", claims: { a: 1 } },
+    });
+    templateId = (created.body as { id: string }).id;
+    redis = await startLocalRedis();
+    shared = await startAppServer(
+      appEnvFor(emulator, { CLERK_JWT_TEMPLATES: "*", TEMPLATE_LIST_REFRESH_SECONDS: "3600", REDIS_URL: redis.url }),
+    );
+    // Until Redis is up the app uses its local cache, where the refresh never went missing.
+    await vi.waitFor(() => expect(shared.output()).toContain("Sharing template tokens through Redis"), {
+      timeout: 10_000,
+    });
+  });
+  afterAll(async () => {
+    await shared?.stop();
+    await redis?.remove();
+  });
+
+  it("after Clerk answers template_not_found, reads the list again and refuses the name without a call", async () => {
+    await expectRefusedOnceGone(shared, "short-lived-shared", templateId);
   });
 });
 

@@ -1,45 +1,28 @@
 import { config } from "~/utils/config/config.server";
 import { listInstanceTemplates } from "~/utils/templates/catalog.server";
+import { TemplateNameList } from "~/utils/templates/template-name-list.server";
+
+/** Where the periodic refresh's timer is kept, process-wide (see below). */
+const PERIODIC_REFRESH = Symbol.for("remix-clerk-tokens.template-list-refresh");
 
 /**
  * The names of the instance's templates, for `CLERK_JWT_TEMPLATES=*`: read at
  * start, then every TEMPLATE_LIST_REFRESH_SECONDS, after a `template_not_found`
  * and after the studio saves one. A name is checked against this copy, so an
- * unknown one is refused without a Clerk call. A failed refresh keeps the last list.
+ * unknown one is refused without a Clerk call.
  */
-class InstanceTemplateNames {
-  private names: ReadonlySet<string> | undefined;
-  private loading: Promise<ReadonlySet<string>> | undefined;
-
-  constructor(private readonly load: () => Promise<string[]>) {}
-
-  /** The current list; only the very first request waits for it (and fails if Clerk does). */
-  async current(): Promise<ReadonlySet<string>> {
-    return this.names ?? this.refresh();
-  }
-
-  refresh(): Promise<ReadonlySet<string>> {
-    this.loading ??= this.load()
-      .then((names) => (this.names = new Set(names)))
-      .finally(() => (this.loading = undefined));
-    return this.loading;
-  }
-
-  /** Like refresh, but a failure is logged and the last list kept. */
-  async refreshQuietly(): Promise<void> {
-    await this.refresh().catch((error: unknown) =>
-      console.error(`[templates] Reading the template list failed: ${error instanceof Error ? error.name : error}`),
-    );
-  }
-}
-
 const instanceNames = config.everyInstanceTemplate
-  ? new InstanceTemplateNames(async () => (await listInstanceTemplates()).map((template) => template.name))
+  ? new TemplateNameList(async () => (await listInstanceTemplates()).map((template) => template.name))
   : undefined;
 
 if (instanceNames) {
   void instanceNames.refreshQuietly();
-  setInterval(() => void instanceNames.refreshQuietly(), config.templateListRefreshMs).unref();
+  // `npm run dev` imports each rebuild afresh: one timer per process, the newest build's, so
+  // that timers do not pile up nor keep old builds alive. Production imports this once.
+  const processWide = globalThis as { [PERIODIC_REFRESH]?: NodeJS.Timeout };
+  clearInterval(processWide[PERIODIC_REFRESH]);
+  processWide[PERIODIC_REFRESH] = setInterval(() => void instanceNames.refreshQuietly(), config.templateListRefreshMs);
+  processWide[PERIODIC_REFRESH].unref();
 }
 
 /** The names a request may ask for: the configured list, or with `*` the instance's plus the default. */

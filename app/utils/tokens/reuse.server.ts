@@ -57,7 +57,13 @@ export async function reuseTemplateToken(
   // Owner first, so that a revocation (Clerk's webhooks) finds the session's or user's tokens.
   const owner = { sessionId, userId: userId ?? "" };
   const key = reuseKeyOf(owner, orgId ?? null, orgRole ?? null, template);
-  const mint = () => callClerkWithinBudget(getToken);
+  // Tested here, before the shared path turns Clerk's error into a Response: with `*`, the
+  // next request for a template Clerk no longer has is refused without a call.
+  const mint = () =>
+    callClerkWithinBudget(getToken).catch((error: unknown) => {
+      if (isTemplateNotFound(error)) void refreshTemplateNames();
+      throw error;
+    });
   try {
     if (sharedTokenCache) {
       const failureAnswer = (error: unknown) => tokenErrorResponse(error, template);
@@ -67,8 +73,6 @@ export async function reuseTemplateToken(
     const lookup = await tokenCache.lookup(key, mint, { fresh });
     return { token: { jwt: lookup.jwt }, serverTiming: serverTimingOf(lookup) };
   } catch (error) {
-    // Clerk no longer has it: with `*`, the next request for it is refused without a call.
-    if (isTemplateNotFound(error)) void refreshTemplateNames();
     // Each waiter of a shared call gets its own Response (a body can be sent only once);
     // a failure shared through Redis arrives as one already.
     throw error instanceof Response ? error : tokenErrorResponse(error, template);

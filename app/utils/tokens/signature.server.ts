@@ -2,20 +2,13 @@ import { compactVerify, createLocalJWKSet, decodeProtectedHeader, type JSONWebKe
 import { clerkClient } from "~/utils/clerk/client.server";
 import { withinBudget } from "~/utils/clerk/budget.server";
 import { config } from "~/utils/config/config.server";
+import { hasKey, JwksCache } from "~/utils/tokens/jwks-cache.server";
 import type { SignatureCheck } from "~/explorer/signature";
 
-/** As long as @clerk/backend keeps the instance's keys: they change only when rotated. */
-const JWKS_MAX_AGE_MS = 5 * 60 * 1000;
-
-let cachedJwks: { keys: JSONWebKeySet; fetchedAt: number } | undefined;
-
 /** The instance's public keys, `GET /v1/jwks` through the one Clerk client. */
-async function instanceJwks(): Promise<JSONWebKeySet> {
-  if (cachedJwks && performance.now() - cachedJwks.fetchedAt < JWKS_MAX_AGE_MS) return cachedJwks.keys;
-  const jwks = await withinBudget(() => clerkClient.jwks.getJwks(), config.apiTimeoutMs);
-  cachedJwks = { keys: jwks as JSONWebKeySet, fetchedAt: performance.now() };
-  return cachedJwks.keys;
-}
+const instanceJwks = new JwksCache(
+  async () => (await withinBudget(() => clerkClient.jwks.getJwks(), config.apiTimeoutMs)) as JSONWebKeySet,
+);
 
 /**
  * Checks the signature only (an expired token still verifies): against the
@@ -30,15 +23,17 @@ export async function checkSignature(jwt: string): Promise<SignatureCheck> {
     return { status: "invalid", alg: "unknown", kid: "" };
   }
   const alg = header.alg ?? "unknown";
+  const kid = header.kid;
+  // The instance's keys all have an id: a token without one was signed with the template's own key.
+  if (kid === undefined) return { status: "own-key", alg };
   let jwks: JSONWebKeySet;
   try {
-    jwks = await instanceJwks();
+    jwks = await instanceJwks.keysFor(kid);
   } catch (error) {
     console.error(`[explorer] Reading /v1/jwks failed: ${error instanceof Error ? error.name : typeof error}`);
     return { status: "unavailable" };
   }
-  const kid = header.kid;
-  if (kid === undefined || !jwks.keys.some((key) => key.kid === kid)) return { status: "own-key", alg };
+  if (!hasKey(jwks, kid)) return { status: "own-key", alg };
   try {
     await compactVerify(jwt, createLocalJWKSet(jwks));
     return { status: "verified", alg, kid };
