@@ -95,11 +95,12 @@ export async function startAppServer(env: Record<string, string>, port?: number)
   return { url, pid: server.child.pid!, output: server.output, stop };
 }
 
-/** Runs `npm start` and resolves with its exit code and output once it exits by itself. */
+/** Runs `npm start` (on this port, default: a free one) and resolves with its exit code and output once it exits by itself. */
 export async function runAppServerToExit(
   env: Record<string, string>,
+  port?: number,
 ): Promise<{ code: number | null; output: string }> {
-  const { exited, output } = spawnNpmStart(env, await freePort());
+  const { exited, output } = spawnNpmStart(env, port ?? (await freePort()));
   const [code] = await exited;
   return { code, output: output() };
 }

@@ -3,7 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { createServer, type Server, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startAppServer, type AppServer } from "../../support/app-server";
+import { freePort, runAppServerToExit, startAppServer, type AppServer } from "../../support/app-server";
 import { templateTokenCallCounter } from "../../support/clerk-calls";
 import { appEnvFor, mintSessionToken, revokeSession } from "../../support/clerk-env";
 import { getOnNewConnection, inBatches, serverProcesses } from "../../support/fleet";
@@ -329,6 +329,19 @@ describe("the workers", () => {
     expect(answers.map((answer) => answer.status)).toEqual(Array(12).fill(200));
     await untilLogged(shared, "Sharing template tokens through Redis", WORKERS + 1);
     expect(serverProcesses(shared.pid).workers).toHaveLength(WORKERS);
+  });
+
+  it("stop the fleet, say why once and exit non-zero when the port is taken", async () => {
+    const taken = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, "127.0.0.1", resolve));
+    try {
+      const { code, output } = await runAppServerToExit(appEnvFor(emulator, { WEB_CONCURRENCY: "2" }), port);
+      expect(code).toBe(1);
+      expect(output.split(`Port ${port} on 127.0.0.1 is already in use. Set PORT to another port.`)).toHaveLength(2);
+    } finally {
+      taken.close();
+    }
   });
 
   it.each(["the primary", "the whole process group (as Ctrl-C does)"])(
