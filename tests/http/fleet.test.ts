@@ -50,6 +50,8 @@ async function ask(server: AppServer, token: string, headers: Record<string, str
   return answer;
 }
 
+const POLL = { timeout: 20_000, interval: 50 };
+
 async function untilLogged(server: AppServer, line: string, times: number) {
   const deadline = Date.now() + 20_000;
   while (server.output().split(line).length - 1 < times) {
@@ -243,18 +245,25 @@ describe("when Redis fails", () => {
     const asking = takeSessions(20);
     const answers: Array<{ status: number; timing: string } | Error> = [];
     let running = true;
+    let rounds = 0;
     const load = (async () => {
-      for (let round = 0; running; round += 1) {
+      for (; running; rounds += 1) {
         answers.push(
           ...(await Promise.all(asking.map(({ token }) => ask(shared, token).catch((error: Error) => error)))),
         );
       }
     })();
-    await sleep(300);
+    const sharing = (change: "stopped" | "resumed") => shared.output().split(`Sharing ${change}`).length - 1;
+    const answered = (timing: RegExp) =>
+      answers.some((answer) => !(answer instanceof Error) && timing.test(answer.timing));
+    await expect.poll(() => answered(/redis;desc="(hit|waited|stored)"$/), POLL).toBe(true);
     await redis.stop();
-    await sleep(800);
+    await expect.poll(() => answered(/redis;desc="unavailable"$/), POLL).toBe(true);
     await redis.start();
-    await sleep(1500);
+    // Every worker that stopped sharing resumes at its next PING; then two more whole rounds.
+    await expect.poll(() => sharing("resumed") >= Math.max(1, sharing("stopped")), POLL).toBe(true);
+    const resumedAtRound = rounds;
+    await expect.poll(() => rounds, POLL).toBeGreaterThanOrEqual(resumedAtRound + 2);
     running = false;
     await load;
     expect(answers.filter((answer) => answer instanceof Error)).toEqual([]);
@@ -262,10 +271,9 @@ describe("when Redis fails", () => {
     const timings = answers.map((answer) => (answer as { timing: string }).timing);
     expect(timings.some((timing) => timing.endsWith('redis;desc="unavailable"'))).toBe(true);
     expect(timings.at(-1)).not.toMatch(/unavailable/);
-    const stopped = shared.output().split("Sharing stopped").length - 1;
-    expect(stopped).toBeGreaterThanOrEqual(1);
-    expect(stopped).toBeLessThanOrEqual(WORKERS);
-    expect(shared.output().split("Sharing resumed").length - 1).toBe(stopped);
+    expect(sharing("stopped")).toBeGreaterThanOrEqual(1);
+    expect(sharing("stopped")).toBeLessThanOrEqual(WORKERS);
+    expect(sharing("resumed")).toBe(sharing("stopped"));
   }, 30_000);
 
   it("keeps latency bounded while Redis accepts connections and never answers", async () => {
@@ -352,7 +360,8 @@ describe("the workers", () => {
       try {
         const token = await mintSessionToken(slowClerk, "sess_seed_alice");
         const inFlight = Promise.all(Array.from({ length: 4 }, () => ask(app, token, { "Cache-Control": "no-cache" })));
-        await sleep(500);
+        // Each request is under way in a worker once its Clerk call is.
+        await expect.poll(() => slowClerk.inFlight(), { timeout: 10_000, interval: 20 }).toBe(4);
         const { primary } = serverProcesses(app.pid);
         process.kill(receiver === "the primary" ? primary : -app.pid, "SIGTERM");
         expect((await inFlight).map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
