@@ -1,6 +1,6 @@
 import { createClient } from "redis";
 import { Webhook } from "standardwebhooks";
-import { createServer, type Server, type Socket } from "node:net";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freePort, runAppServerToExit, startAppServer, type AppServer } from "../../support/app-server";
@@ -163,8 +163,8 @@ describe(`${WORKERS} workers`, () => {
   });
 });
 
-const post = (body: string, headers: Record<string, string>) =>
-  fetch(`${shared.url}/api/webhooks/clerk`, { method: "POST", headers, body });
+const post = (body: string, headers: Record<string, string>, server = shared) =>
+  fetch(`${server.url}/api/webhooks/clerk`, { method: "POST", headers, body });
 
 function signed(type: string, data: object, sentAt = new Date()) {
   const body = JSON.stringify({ type, object: "event", data, timestamp: sentAt.getTime() });
@@ -309,6 +309,32 @@ describe("when Redis fails", () => {
     }
   });
 
+  it("shares nothing through a Redis older than 7.0, says so once, and answers from its own cache", async () => {
+    const olderRedis = await olderVersionProxy(redis.port);
+    const app = await startAppServer(appEnvFor(emulator, { REDIS_URL: `redis://127.0.0.1:${olderRedis.port}` }));
+    try {
+      await untilLogged(app, "sharing template tokens needs Redis 7.0 or later", 1);
+      const [session] = takeSessions(1);
+      for (const expected of [
+        /^cache;desc="miss".*redis;desc="unavailable"$/,
+        /^cache;desc="hit".*redis;desc="unavailable"$/,
+      ]) {
+        const answer = await ask(app, session!.token);
+        expect(answer.status).toBe(200);
+        expect(answer.timing).toMatch(expected);
+      }
+      // Nothing was kept in that Redis, so a revocation is complete without it.
+      const event = signed("session.revoked", { object: "session", id: session!.sessionId });
+      expect((await post(event.body, event.headers, app)).status).toBe(200);
+      expect(app.output()).toContain(`REDIS_URL names Redis 6.`);
+      expect(app.output().split("needs Redis 7.0 or later")).toHaveLength(2);
+      expect(app.output()).not.toContain("Sharing template tokens through Redis");
+    } finally {
+      await app.stop();
+      olderRedis.close();
+    }
+  });
+
   it("answers a webhook 503 with Retry-After while Redis is down, so that Clerk delivers it again", async () => {
     const [session] = takeSessions(1);
     const event = signed("session.revoked", { object: "session", id: session!.sessionId });
@@ -381,3 +407,25 @@ describe("the workers", () => {
     },
   );
 });
+
+/** A TCP proxy to the local Redis (7.x) that makes its INFO say version 6: what an older server would say. */
+async function olderVersionProxy(redisPort: number) {
+  const proxy = createServer((client) => {
+    const upstream = createConnection({ port: redisPort, host: "127.0.0.1" });
+    client.pipe(upstream);
+    // latin1 keeps every byte; the replacement keeps each reply's length.
+    upstream.on("data", (chunk: Buffer) =>
+      client.write(chunk.toString("latin1").replace(/redis_version:7\./g, "redis_version:6."), "latin1"),
+    );
+    for (const [socket, other] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      socket.on("error", () => other.destroy());
+      socket.on("close", () => other.destroy());
+    }
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
+  return { port, close: () => proxy.close() };
+}
