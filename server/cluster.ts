@@ -34,7 +34,10 @@ export function superviseWorkers(count: number) {
     }, DRAIN_LIMIT_MS).unref();
   };
 
-  cluster.on("listening", (worker) => listened.add(worker.id));
+  cluster.on("listening", (worker) => {
+    listened.add(worker.id);
+    if (listened.size === count) log(`All ${count} workers are serving.`);
+  });
   cluster.on("exit", (worker, code, signal) => {
     if (stopping || code === 0) {
       // process.exitCode: 0 unless a worker failed to start.
