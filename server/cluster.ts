@@ -15,10 +15,11 @@ function running(): Worker[] {
 /**
  * The primary of `npm start` with WEB_CONCURRENCY=N: starts N workers and
  * replaces one that crashes or is killed (logged). A worker that dies before
- * it ever listened (port taken, bad build) stops them all: starting another
- * would fail the same way. SIGTERM and SIGINT are passed on to every worker,
- * which finishes its requests in flight before it exits; the primary exits last.
- * Revocations a worker receives are passed on to every worker.
+ * it ever listened (port taken, bad build) stops them all, and the primary
+ * exits with its code: starting another would fail the same way. SIGTERM and
+ * SIGINT are passed on to every worker, which finishes its requests in flight
+ * before it exits; the primary exits last. Revocations a worker receives are
+ * passed on to every worker.
  */
 export function superviseWorkers(count: number) {
   let stopping = false;
@@ -33,17 +34,21 @@ export function superviseWorkers(count: number) {
     }, DRAIN_LIMIT_MS).unref();
   };
 
-  cluster.on("listening", (worker) => listened.add(worker.id));
+  cluster.on("listening", (worker) => {
+    listened.add(worker.id);
+    if (listened.size === count) log(`All ${count} workers are serving.`);
+  });
   cluster.on("exit", (worker, code, signal) => {
     if (stopping || code === 0) {
-      if (running().length === 0) process.exit(stopping ? 0 : code);
+      // process.exitCode: 0 unless a worker failed to start.
+      if (running().length === 0) process.exit();
       return;
     }
     const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
     if (!listened.has(worker.id)) {
       log(`Worker ${worker.process.pid} ${how} before it could serve; stopping.`);
+      process.exitCode = code || 1;
       stopAll("SIGTERM");
-      process.exitCode = code ?? 1;
       return;
     }
     log(`Worker ${worker.process.pid} ${how}; starting a replacement.`);
@@ -55,5 +60,8 @@ export function superviseWorkers(count: number) {
   for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stopAll(signal));
 
   log(`Starting ${count} workers.`);
-  for (let i = 0; i < count; i += 1) cluster.fork();
+  // One first: when it cannot serve (port taken, bad build) the others would fail the same way, each saying so.
+  cluster.fork().once("listening", () => {
+    for (let i = 1; i < count && !stopping; i += 1) cluster.fork();
+  });
 }

@@ -67,6 +67,16 @@ export async function waitUntilServed(
   throw new Error(`${url} was not served within ${timeoutMs / 1000} s:\n${server.output()}`);
 }
 
+const ALL_WORKERS_SERVING = /\[cluster\] All \d+ workers are serving\./;
+
+async function waitUntilOutput(server: { isRunning(): boolean; output(): string }, line: RegExp, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!line.test(server.output())) {
+    if (!server.isRunning() || Date.now() > deadline) throw new Error(`It never logged ${line}:\n${server.output()}`);
+    await sleep(50);
+  }
+}
+
 export interface AppServer {
   url: string;
   /** The `npm start` process; the server itself is one of its descendants. */
@@ -88,6 +98,8 @@ export async function startAppServer(env: Record<string, string>, port?: number)
   };
   try {
     await waitUntilServed(`${url}/healthz`, server, 30_000);
+    // With WEB_CONCURRENCY the first worker serves while the primary starts the others.
+    if ((env.WEB_CONCURRENCY ?? "1") !== "1") await waitUntilOutput(server, ALL_WORKERS_SERVING, 30_000);
   } catch (error) {
     await stop();
     throw error;
@@ -95,11 +107,12 @@ export async function startAppServer(env: Record<string, string>, port?: number)
   return { url, pid: server.child.pid!, output: server.output, stop };
 }
 
-/** Runs `npm start` and resolves with its exit code and output once it exits by itself. */
+/** Runs `npm start` (on this port, default: a free one) and resolves with its exit code and output once it exits by itself. */
 export async function runAppServerToExit(
   env: Record<string, string>,
+  port?: number,
 ): Promise<{ code: number | null; output: string }> {
-  const { exited, output } = spawnNpmStart(env, await freePort());
+  const { exited, output } = spawnNpmStart(env, port ?? (await freePort()));
   const [code] = await exited;
   return { code, output: output() };
 }

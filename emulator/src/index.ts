@@ -77,6 +77,8 @@ export interface RunningEmulator {
   privateJwk: JWK;
   /** The secret webhooks are signed with (CLERK_WEBHOOK_SIGNING_SECRET), when an endpoint is configured. */
   webhookSigningSecret?: string;
+  /** How many requests it is answering right now: a test can wait for calls to have reached "Clerk". */
+  inFlight(): number;
   /** Replaces the injected faults while running (also: PUT /__emulator/faults with the secret key). */
   setFaults(faults: FaultsInput): void;
   /** Closes the server and all open sockets promptly. */
@@ -166,11 +168,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     devBrowsers: await devBrowsers(issuer, publicJwk),
   };
   const faults = new FaultInjector(settings.faults);
+  const requests = { inFlight: 0 };
   handleRequest = createApp(context, {
     secretKey: identity.secretKey,
     latencyMs: settings.latencyMs,
     faults,
     log: settings.log,
+    requests,
   }).fetch;
 
   let closing: Promise<void> | undefined;
@@ -184,6 +188,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     certificatePem: certificate?.pem,
     privateJwk: keys.privateJwk,
     webhookSigningSecret: settings.webhooks?.signingSecret,
+    inFlight: () => requests.inFlight,
     setFaults: (input) => void faults.set(input),
     close: () => (closing ??= Promise.all(servers.map(closeServer)).then(() => undefined)),
   };

@@ -17,6 +17,8 @@ export interface AppOptions {
   latencyMs: number;
   faults: FaultInjector;
   log: (line: string) => void;
+  /** Counts the requests being answered right now. */
+  requests: { inFlight: number };
 }
 
 // Path segments that look like a JWT (its header always starts `eyJ`) or a secret key are
@@ -33,6 +35,17 @@ function requestLog(log: (line: string) => void): MiddlewareHandler {
       .map((segment) => (SECRET_LOOKING_SEGMENT.test(segment) ? "[redacted]" : segment))
       .join("/");
     log(`${c.req.method} ${path} ${c.res.status} ${Math.round(performance.now() - started)}ms`);
+  };
+}
+
+function countInFlight(requests: { inFlight: number }): MiddlewareHandler {
+  return async (_c, next) => {
+    requests.inFlight += 1;
+    try {
+      await next();
+    } finally {
+      requests.inFlight -= 1;
+    }
   };
 }
 
@@ -78,6 +91,7 @@ export function createApp(context: EmulatorContext, options: AppOptions): Hono {
   app.use("/v1/client/*", overrideMethod);
   app.use("/v1/environment", overrideMethod);
   app.use(requestLog(options.log));
+  app.use(countInFlight(options.requests));
 
   const authenticated = requireSecretKey(options.secretKey);
   const delayed = simulatedLatency(options.latencyMs);

@@ -62,11 +62,15 @@ export function webhookSender(endpoint: WebhookEndpoint, log: (line: string) => 
         body,
         signal: AbortSignal.timeout(DELIVERY_TIMEOUT_MS),
       }).then(
-        (response) => response.status,
+        async (response) => {
+          // Only the status counts, as at Svix; an unread body would hold its connection open.
+          await response.body?.cancel();
+          return response.status;
+        },
         (error: Error) => error.name,
       );
       log(`WEBHOOK ${type} → ${status} (attempt ${attempt})`);
-      if (typeof status === "number" && status >= 200 && status < 300) return;
+      if ((typeof status === "number" && status >= 200 && status < 300) || attempt === ATTEMPTS) return;
       await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt));
     }
   }

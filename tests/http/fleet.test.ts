@@ -1,9 +1,9 @@
 import { createClient } from "redis";
 import { Webhook } from "standardwebhooks";
-import { createServer, type Server, type Socket } from "node:net";
+import { createConnection, createServer, type Server, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, startAppServer, type AppServer } from "../../support/app-server";
+import { freePort, runAppServerToExit, startAppServer, type AppServer } from "../../support/app-server";
 import { templateTokenCallCounter } from "../../support/clerk-calls";
 import { appEnvFor, mintSessionToken, revokeSession } from "../../support/clerk-env";
 import { getOnNewConnection, inBatches, serverProcesses } from "../../support/fleet";
@@ -49,6 +49,8 @@ async function ask(server: AppServer, token: string, headers: Record<string, str
   for (const part of answer.body.token?.jwt.split(".") ?? []) handedOut.add(part);
   return answer;
 }
+
+const POLL = { timeout: 20_000, interval: 50 };
 
 async function untilLogged(server: AppServer, line: string, times: number) {
   const deadline = Date.now() + 20_000;
@@ -161,8 +163,8 @@ describe(`${WORKERS} workers`, () => {
   });
 });
 
-const post = (body: string, headers: Record<string, string>) =>
-  fetch(`${shared.url}/api/webhooks/clerk`, { method: "POST", headers, body });
+const post = (body: string, headers: Record<string, string>, server = shared) =>
+  fetch(`${server.url}/api/webhooks/clerk`, { method: "POST", headers, body });
 
 function signed(type: string, data: object, sentAt = new Date()) {
   const body = JSON.stringify({ type, object: "event", data, timestamp: sentAt.getTime() });
@@ -243,18 +245,25 @@ describe("when Redis fails", () => {
     const asking = takeSessions(20);
     const answers: Array<{ status: number; timing: string } | Error> = [];
     let running = true;
+    let rounds = 0;
     const load = (async () => {
-      for (let round = 0; running; round += 1) {
+      for (; running; rounds += 1) {
         answers.push(
           ...(await Promise.all(asking.map(({ token }) => ask(shared, token).catch((error: Error) => error)))),
         );
       }
     })();
-    await sleep(300);
+    const sharing = (change: "stopped" | "resumed") => shared.output().split(`Sharing ${change}`).length - 1;
+    const answered = (timing: RegExp) =>
+      answers.some((answer) => !(answer instanceof Error) && timing.test(answer.timing));
+    await expect.poll(() => answered(/redis;desc="(hit|waited|stored)"$/), POLL).toBe(true);
     await redis.stop();
-    await sleep(800);
+    await expect.poll(() => answered(/redis;desc="unavailable"$/), POLL).toBe(true);
     await redis.start();
-    await sleep(1500);
+    // Every worker that stopped sharing resumes at its next PING; then two more whole rounds.
+    await expect.poll(() => sharing("resumed") >= Math.max(1, sharing("stopped")), POLL).toBe(true);
+    const resumedAtRound = rounds;
+    await expect.poll(() => rounds, POLL).toBeGreaterThanOrEqual(resumedAtRound + 2);
     running = false;
     await load;
     expect(answers.filter((answer) => answer instanceof Error)).toEqual([]);
@@ -262,10 +271,9 @@ describe("when Redis fails", () => {
     const timings = answers.map((answer) => (answer as { timing: string }).timing);
     expect(timings.some((timing) => timing.endsWith('redis;desc="unavailable"'))).toBe(true);
     expect(timings.at(-1)).not.toMatch(/unavailable/);
-    const stopped = shared.output().split("Sharing stopped").length - 1;
-    expect(stopped).toBeGreaterThanOrEqual(1);
-    expect(stopped).toBeLessThanOrEqual(WORKERS);
-    expect(shared.output().split("Sharing resumed").length - 1).toBe(stopped);
+    expect(sharing("stopped")).toBeGreaterThanOrEqual(1);
+    expect(sharing("stopped")).toBeLessThanOrEqual(WORKERS);
+    expect(sharing("resumed")).toBe(sharing("stopped"));
   }, 30_000);
 
   it("keeps latency bounded while Redis accepts connections and never answers", async () => {
@@ -301,6 +309,32 @@ describe("when Redis fails", () => {
     }
   });
 
+  it("shares nothing through a Redis older than 7.0, says so once, and answers from its own cache", async () => {
+    const olderRedis = await olderVersionProxy(redis.port);
+    const app = await startAppServer(appEnvFor(emulator, { REDIS_URL: `redis://127.0.0.1:${olderRedis.port}` }));
+    try {
+      await untilLogged(app, "sharing template tokens needs Redis 7.0 or later", 1);
+      const [session] = takeSessions(1);
+      for (const expected of [
+        /^cache;desc="miss".*redis;desc="unavailable"$/,
+        /^cache;desc="hit".*redis;desc="unavailable"$/,
+      ]) {
+        const answer = await ask(app, session!.token);
+        expect(answer.status).toBe(200);
+        expect(answer.timing).toMatch(expected);
+      }
+      // Nothing was kept in that Redis, so a revocation is complete without it.
+      const event = signed("session.revoked", { object: "session", id: session!.sessionId });
+      expect((await post(event.body, event.headers, app)).status).toBe(200);
+      expect(app.output()).toContain(`REDIS_URL names Redis 6.`);
+      expect(app.output().split("needs Redis 7.0 or later")).toHaveLength(2);
+      expect(app.output()).not.toContain("Sharing template tokens through Redis");
+    } finally {
+      await app.stop();
+      olderRedis.close();
+    }
+  });
+
   it("answers a webhook 503 with Retry-After while Redis is down, so that Clerk delivers it again", async () => {
     const [session] = takeSessions(1);
     const event = signed("session.revoked", { object: "session", id: session!.sessionId });
@@ -331,6 +365,19 @@ describe("the workers", () => {
     expect(serverProcesses(shared.pid).workers).toHaveLength(WORKERS);
   });
 
+  it("stop the fleet, say why once and exit non-zero when the port is taken", async () => {
+    const taken = createServer();
+    const port = await freePort();
+    await new Promise<void>((resolve) => taken.listen(port, "127.0.0.1", resolve));
+    try {
+      const { code, output } = await runAppServerToExit(appEnvFor(emulator, { WEB_CONCURRENCY: "2" }), port);
+      expect(code).toBe(1);
+      expect(output.split(`Port ${port} on 127.0.0.1 is already in use. Set PORT to another port.`)).toHaveLength(2);
+    } finally {
+      taken.close();
+    }
+  });
+
   it.each(["the primary", "the whole process group (as Ctrl-C does)"])(
     "finish the requests in flight when %s gets SIGTERM, before the server exits",
     async (receiver) => {
@@ -339,7 +386,8 @@ describe("the workers", () => {
       try {
         const token = await mintSessionToken(slowClerk, "sess_seed_alice");
         const inFlight = Promise.all(Array.from({ length: 4 }, () => ask(app, token, { "Cache-Control": "no-cache" })));
-        await sleep(500);
+        // Each request is under way in a worker once its Clerk call is.
+        await expect.poll(() => slowClerk.inFlight(), { timeout: 10_000, interval: 20 }).toBe(4);
         const { primary } = serverProcesses(app.pid);
         process.kill(receiver === "the primary" ? primary : -app.pid, "SIGTERM");
         expect((await inFlight).map((answer) => answer.status)).toEqual([200, 200, 200, 200]);
@@ -359,3 +407,25 @@ describe("the workers", () => {
     },
   );
 });
+
+/** A TCP proxy to the local Redis (7.x) that makes its INFO say version 6: what an older server would say. */
+async function olderVersionProxy(redisPort: number) {
+  const proxy = createServer((client) => {
+    const upstream = createConnection({ port: redisPort, host: "127.0.0.1" });
+    client.pipe(upstream);
+    // latin1 keeps every byte; the replacement keeps each reply's length.
+    upstream.on("data", (chunk: Buffer) =>
+      client.write(chunk.toString("latin1").replace(/redis_version:7\./g, "redis_version:6."), "latin1"),
+    );
+    for (const [socket, other] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      socket.on("error", () => other.destroy());
+      socket.on("close", () => other.destroy());
+    }
+  });
+  const port = await freePort();
+  await new Promise<void>((resolve) => proxy.listen(port, "127.0.0.1", resolve));
+  return { port, close: () => proxy.close() };
+}

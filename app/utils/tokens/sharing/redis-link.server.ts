@@ -6,7 +6,8 @@ import { createClient } from "redis";
  * budget (REDIS_TIMEOUT_MS), after which its request carries on without
  * Redis. A connection error, or several late answers in a row, mark Redis
  * down: until a background PING answers again, requests skip it entirely.
- * One log line when sharing stops and one when it resumes.
+ * One log line when sharing stops and one when it resumes. A Redis older than
+ * 7.0 (no PEXPIRE NX/GT) is never used: the first connection says so, once.
  */
 
 type Client = ReturnType<typeof createClient>;
@@ -26,6 +27,7 @@ const PROBE_TIMEOUT_MS = 1000;
 const MAX_RECONNECT_DELAY_MS = 1000;
 const LATE_ANSWERS_BEFORE_DOWN = 3;
 const BACKGROUND_BUDGET_MS = 1000;
+const OLDEST_MAJOR_VERSION = 7;
 
 function log(message: string) {
   console.error(`[redis] ${message}`);
@@ -55,6 +57,7 @@ export class RedisLink {
   private down: string | undefined = "not connected yet";
   private probing: NodeJS.Timeout | undefined;
   private everUp = false;
+  private unsupported = false;
   private lateAnswers = 0;
 
   /** @param onMessage receives every message published on the app's channel, by any process. */
@@ -80,6 +83,11 @@ export class RedisLink {
   /** Whether requests use Redis right now. */
   get isUp(): boolean {
     return this.down === undefined;
+  }
+
+  /** Whether this Redis is too old to share through: nothing is kept in it, nothing is sent to it. */
+  get isUnsupported(): boolean {
+    return this.unsupported;
   }
 
   /** A deadline for one request's Redis work: now plus the budget. */
@@ -140,7 +148,7 @@ export class RedisLink {
   }
 
   private probeSoon(delayMs: number) {
-    if (this.probing) return;
+    if (this.probing || this.unsupported) return;
     this.probing = setTimeout(() => void this.probe(), delayMs);
     this.probing.unref();
   }
@@ -149,16 +157,12 @@ export class RedisLink {
   private async probe() {
     let ok = false;
     if (this.client.isReady && this.subscriber.isReady) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), PROBE_TIMEOUT_MS)));
-      ok = await Promise.race([
-        this.client.ping().then(
-          () => true,
-          () => false,
-        ),
-        timeout,
-      ]);
-      clearTimeout(timer);
+      ok = await withinProbeTimeout(
+        this.client.ping().then(() => true),
+        false,
+      );
+      // Once, before sharing first starts; while this.probing is set, so that no other probe asks too.
+      if (ok && !this.everUp && !(await this.versionSupported())) return;
     }
     this.probing = undefined;
     if (!ok) return this.probeSoon(PROBE_INTERVAL_MS);
@@ -171,5 +175,35 @@ export class RedisLink {
         : `Sharing template tokens through Redis at ${describeUrl(this.url)}.`,
     );
     this.everUp = true;
+  }
+
+  /**
+   * Sharing needs PEXPIRE NX/GT (Redis 7.0): on an older server its transactions would
+   * fail, so it is not used at all. A server that does not say its version is tried.
+   */
+  private async versionSupported(): Promise<boolean> {
+    const info = await withinProbeTimeout(this.client.info("server"), "");
+    const version = /^redis_version:((\d+)\.\S*)/m.exec(info);
+    if (!version || Number(version[2]) >= OLDEST_MAJOR_VERSION) return true;
+    this.unsupported = true;
+    this.down = `Redis ${version[1]} is older than ${OLDEST_MAJOR_VERSION}.0`;
+    log(
+      `REDIS_URL names Redis ${version[1]} at ${describeUrl(this.url)}; sharing template tokens needs Redis ` +
+        `${OLDEST_MAJOR_VERSION}.0 or later: upgrade it, or unset REDIS_URL. Each process reuses its own tokens.`,
+    );
+    this.client.destroy();
+    this.subscriber.destroy();
+    return false;
+  }
+}
+
+/** The command's answer, or `fallback` when it fails or takes longer than a probe may. */
+async function withinProbeTimeout<T>(command: Promise<T>, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), PROBE_TIMEOUT_MS)));
+  try {
+    return await Promise.race([command.catch(() => fallback), timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -46,7 +46,8 @@ export class Revocations {
   async revoke(target: RevocationTarget): Promise<{ complete: boolean }> {
     this.dropLocally(target);
     if (cluster.isWorker) process.send?.({ type: CLUSTER_REVOCATION, target });
-    if (!this.shared) return { complete: true };
+    // Nothing is ever kept in a Redis too old to share through.
+    if (!this.shared || this.shared.link.isUnsupported) return { complete: true };
     try {
       await this.dropShared(this.shared, target);
       return { complete: true };

@@ -24,6 +24,21 @@ if kept then return {kept, false} end
 return {false, redis.call("SET", KEYS[2], ARGV[1], "NX", "PX", ARGV[2])}
 `;
 
+/**
+ * Frees the lock only if it still holds this call's value: a holder slower
+ * than the lock's life must not free the lock another process took since.
+ */
+const RELEASE_LOCK = `
+if redis.call("GET", KEYS[1]) == ARGV[1] then return redis.call("DEL", KEYS[1]) end
+return 0
+`;
+
+/** The lock a Clerk call holds: its key and the value only this call knows. */
+interface Lock {
+  name: string;
+  value: string;
+}
+
 /** Who a token belongs to, as getAuth verified it: what revocations are matched on. */
 export interface TokenOwner {
   sessionId: string;
@@ -130,17 +145,17 @@ export class SharedTokenCache {
   ): Promise<SharedLookup> {
     const name = this.sealing.name("token", key);
     if (fresh) return this.mintAndShare(name, owner, mint, failureAnswer, { outcome: "bypass" });
-    const lockName = this.sealing.name("lock", key);
+    const lock: Lock = { name: this.sealing.name("lock", key), value: randomUUID() };
     // Listening before asking: an outcome published right after the lock is refused is not missed.
     const result = this.waitFor(name);
     try {
       const reply = (await this.link.run(this.link.deadline(), (client) =>
-        client.eval(GET_OR_LOCK, { keys: [name, lockName], arguments: [randomUUID(), String(this.lockMs)] }),
+        client.eval(GET_OR_LOCK, { keys: [name, lock.name], arguments: [lock.value, String(this.lockMs)] }),
       )) as [string | null, string | null];
       const kept = reply[0] === null ? undefined : this.sealing.open<{ jwt: string }>(name, reply[0]);
       if (kept) return { lookup: { jwt: kept.jwt, outcome: "hit" }, source: "hit" };
       if (reply[1] === "OK")
-        return await this.mintAndShare(name, owner, mint, failureAnswer, { outcome: "miss", lockName });
+        return await this.mintAndShare(name, owner, mint, failureAnswer, { outcome: "miss", lock });
       const outcome = await result.promise;
       if (outcome === undefined) throw new RedisUnavailable("the Clerk call holding the lock did not finish in time");
       if ("failure" in outcome) throw new SharedFailure(outcome.failure);
@@ -172,7 +187,7 @@ export class SharedTokenCache {
     owner: TokenOwner,
     mint: () => Promise<string>,
     failureAnswer: (error: unknown) => Response,
-    { outcome, lockName }: { outcome: "miss" | "bypass"; lockName?: string },
+    { outcome, lock }: { outcome: "miss" | "bypass"; lock?: Lock },
   ): Promise<SharedLookup> {
     const started = performance.now();
     let jwt: string;
@@ -180,11 +195,11 @@ export class SharedTokenCache {
       jwt = await mint();
     } catch (error) {
       const failure = await answerOf(failureAnswer(error));
-      void this.announceFailure(name, failure, lockName);
+      void this.announceFailure(name, failure, lock);
       throw new SharedFailure(failure);
     }
     const clerkMs = performance.now() - started;
-    void this.storeAndAnnounce(name, owner, jwt, lockName);
+    void this.storeAndAnnounce(name, owner, jwt, lock);
     return { lookup: { jwt, outcome, clerkMs }, source: "stored" };
   }
 
@@ -192,7 +207,7 @@ export class SharedTokenCache {
    * In one transaction: keeps the token for its reuse window, indexed by session
    * and user so a revocation finds it; tells the waiters; frees the lock.
    */
-  private async storeAndAnnounce(name: string, owner: TokenOwner, jwt: string, lockName: string | undefined) {
+  private async storeAndAnnounce(name: string, owner: TokenOwner, jwt: string, lock: Lock | undefined) {
     const ttl = reusableForMs(jwt);
     const sessionIndex = this.sealing.name("session", owner.sessionId);
     const userIndex = this.sealing.name("user", owner.userId);
@@ -210,7 +225,7 @@ export class SharedTokenCache {
             .pExpire(userIndex, ttl, "GT");
         }
         transaction.publish(CHANNEL, this.announcement(name, { jwt }));
-        if (lockName) transaction.del(lockName);
+        if (lock) transaction.eval(RELEASE_LOCK, { keys: [lock.name], arguments: [lock.value] });
         return transaction.exec();
       })
       .catch(() => {});
@@ -220,15 +235,13 @@ export class SharedTokenCache {
    * Tells the waiters how the call failed and frees the lock; the failure is not
    * kept, and the token it was to replace is dropped: Clerk may have said the session is gone.
    */
-  private async announceFailure(name: string, failure: FailureAnswer, lockName: string | undefined) {
+  private async announceFailure(name: string, failure: FailureAnswer, lock: Lock | undefined) {
     await this.link
-      .run(this.link.backgroundDeadline(), (client) =>
-        client
-          .multi()
-          .publish(CHANNEL, this.announcement(name, { failure }))
-          .del(lockName ? [name, lockName] : [name])
-          .exec(),
-      )
+      .run(this.link.backgroundDeadline(), (client) => {
+        const transaction = client.multi().publish(CHANNEL, this.announcement(name, { failure })).del(name);
+        if (lock) transaction.eval(RELEASE_LOCK, { keys: [lock.name], arguments: [lock.value] });
+        return transaction.exec();
+      })
       .catch(() => {});
   }
 
