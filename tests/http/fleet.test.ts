@@ -384,8 +384,17 @@ describe("the workers", () => {
       const slowClerk = await startTestEmulator({ latencyMs: 1500 });
       const app = await startAppServer(appEnvFor(slowClerk, { WEB_CONCURRENCY: "2" }));
       try {
-        const token = await mintSessionToken(slowClerk, "sess_seed_alice");
-        const inFlight = Promise.all(Array.from({ length: 4 }, () => ask(app, token, { "Cache-Control": "no-cache" })));
+        // Four different session and template pairs: no-cache requests for one pair would share their calls.
+        const tokens = await Promise.all(
+          ["sess_seed_alice", "sess_seed_bob"].map((session) => mintSessionToken(slowClerk, session)),
+        );
+        const inFlight = Promise.all(
+          tokens.flatMap((token) =>
+            ["test", "profile"].map((template) =>
+              getOnNewConnection(`${app.url}${ROUTE}?template=${template}`, { Authorization: `Bearer ${token}` }),
+            ),
+          ),
+        );
         // Each request is under way in a worker once its Clerk call is.
         await expect.poll(() => slowClerk.inFlight(), { timeout: 10_000, interval: 20 }).toBe(4);
         const { primary } = serverProcesses(app.pid);

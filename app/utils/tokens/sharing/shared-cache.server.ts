@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { saysTokenIsStale } from "~/utils/clerk/errors.server";
 import { apiError } from "~/utils/http/responses.server";
 import { reusableForMs, serverTimingOf, type TemplateTokenCache, type TokenLookup } from "~/utils/tokens/cache.server";
 import { FreshCalls } from "~/utils/tokens/fresh-calls.server";
@@ -195,7 +196,8 @@ export class SharedTokenCache {
       jwt = await mint();
     } catch (error) {
       const failure = await answerOf(failureAnswer(error));
-      void this.announceFailure(name, failure, lock);
+      // As in the local cache: only Clerk saying the session or template is gone makes the kept token stale.
+      void this.announceFailure(name, failure, lock, saysTokenIsStale(error));
       throw new SharedFailure(failure);
     }
     const clerkMs = performance.now() - started;
@@ -235,10 +237,11 @@ export class SharedTokenCache {
    * Tells the waiters how the call failed and frees the lock; the failure is not
    * kept, and the token it was to replace is dropped: Clerk may have said the session is gone.
    */
-  private async announceFailure(name: string, failure: FailureAnswer, lock: Lock | undefined) {
+  private async announceFailure(name: string, failure: FailureAnswer, lock: Lock | undefined, dropKept: boolean) {
     await this.link
       .run(this.link.backgroundDeadline(), (client) => {
-        const transaction = client.multi().publish(CHANNEL, this.announcement(name, { failure })).del(name);
+        const transaction = client.multi().publish(CHANNEL, this.announcement(name, { failure }));
+        if (dropKept) transaction.del(name);
         if (lock) transaction.eval(RELEASE_LOCK, { keys: [lock.name], arguments: [lock.value] });
         return transaction.exec();
       })
