@@ -1,5 +1,5 @@
 import { LocalTime } from "~/components/LocalTime";
-import { CLERK_DEFAULT_CLAIMS } from "~/templates/claims-check";
+import { CLERK_DEFAULT_CLAIMS } from "~/templates/default-claims";
 
 const TIME_CLAIMS = new Set(["exp", "iat", "nbf"]);
 const isClerkDefault = (claim: string) => (CLERK_DEFAULT_CLAIMS as readonly string[]).includes(claim);

@@ -1,4 +1,5 @@
 import { parseTree, printParseErrorCode, type Node, type ParseError } from "jsonc-parser";
+import { CLERK_DEFAULT_CLAIMS } from "~/templates/default-claims";
 
 /**
  * Checks a template's claims as typed, in the browser and again on the
@@ -9,9 +10,6 @@ import { parseTree, printParseErrorCode, type Node, type ParseError } from "json
 export type Finding = { level: "error" | "warning"; claim?: string; message: string };
 
 export type ClaimsCheck = { claims?: Record<string, unknown>; findings: Finding[] };
-
-/** Clerk's default claims: every template token has them, and a template cannot change them. */
-export const CLERK_DEFAULT_CLAIMS = ["azp", "exp", "iat", "iss", "jti", "nbf", "sub"] as const;
 
 /** The shortcodes Clerk's JWT template guide names; metadata ones reach inside with dots. */
 const DOCUMENTED_SHORTCODES = new Set([
