@@ -10,12 +10,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { watch } from "node:fs";
 import { REBUILT_MESSAGE } from "../server/dev-reload";
 import { watchRemixApp } from "./remix-rebuilds";
-import { assertPortFree, assertValidConfig, clerkKeysConfigured, startOfflineClerk } from "./offline-clerk";
+import { readConfig } from "../server/read-config";
+import { assertPortFree, clerkKeysConfigured, startOfflineClerk } from "./offline-clerk";
 
 const port = Number(process.env.PORT ?? 3000);
 await assertPortFree(port, "PORT");
 const emulator = clerkKeysConfigured() ? undefined : await startOfflineClerk(`http://localhost:${port}`);
-assertValidConfig();
+// Stops here with the configuration's own message when a variable is malformed.
+readConfig();
 // remix.config.js reads NODE_ENV to choose the development build's paths, in this process too.
 process.env.NODE_ENV = "development";
 const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(port) };

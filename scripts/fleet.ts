@@ -6,13 +6,16 @@
  */
 import { existsSync } from "node:fs";
 import { REDIS_SERVER, startLocalRedis } from "../support/redis-server";
-import { assertPortFree, fail, runServer, startOfflineClerk } from "./offline-clerk";
+import { exitWith } from "../server/read-config";
+import { assertPortFree, runServer, startOfflineClerk } from "./offline-clerk";
 
 const DEFAULT_WORKERS = "4";
 
-if (!existsSync("build/server.js")) fail("build/server.js is missing: run `npm run build` first.");
+if (!existsSync("build/server.js")) exitWith("build/server.js is missing: run `npm run build` first.");
 if (!existsSync(REDIS_SERVER)) {
-  fail(`${REDIS_SERVER} is missing: install Debian's redis-server (apt-get install redis-server) or set REDIS_SERVER.`);
+  exitWith(
+    `${REDIS_SERVER} is missing: install Debian's redis-server (apt-get install redis-server) or set REDIS_SERVER.`,
+  );
 }
 const port = Number(process.env.PORT ?? 3000);
 await assertPortFree(port, "PORT");

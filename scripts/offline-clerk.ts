@@ -5,22 +5,19 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
-import { ConfigError, loadConfig } from "../app/utils/config/env.server";
+import { exitWith } from "../server/read-config";
 import { DEFAULT_SEED_FILE, startEmulator, TEST_MODE_EMAIL_CODE, type RunningEmulator } from "../emulator/src/index";
 import { appEnvOf } from "../emulator/src/print-env";
 
 const KEY_VARIABLES = ["CLERK_SECRET_KEY", "CLERK_PUBLISHABLE_KEY"] as const;
 
-export function fail(message: string): never {
-  console.error(`\n${message}\n`);
-  process.exit(1);
-}
-
 export async function assertPortFree(port: number, variable: string) {
   await new Promise<void>((resolve) => {
     const probe = createServer();
     probe.once("error", () =>
-      fail(`Port ${port} on 127.0.0.1 is already in use. Stop what runs there, or set ${variable} to another port.`),
+      exitWith(
+        `Port ${port} on 127.0.0.1 is already in use. Stop what runs there, or set ${variable} to another port.`,
+      ),
     );
     probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
   });
@@ -32,22 +29,12 @@ export function clerkKeysConfigured(): boolean {
   const present = KEY_VARIABLES.filter((name) => process.env[name]);
   if (present.length === 1) {
     const missing = KEY_VARIABLES.find((name) => !process.env[name]);
-    fail(
+    exitWith(
       `${present[0]} is set but ${missing} is not. Set both (from https://dashboard.clerk.com/last-active?path=api-keys) ` +
         "to use Clerk, or unset both to use the offline emulator.",
     );
   }
   return present.length === KEY_VARIABLES.length;
-}
-
-/** Stops with the configuration's own message when a variable is malformed. */
-export function assertValidConfig() {
-  try {
-    loadConfig(process.env);
-  } catch (error) {
-    if (error instanceof ConfigError) fail(error.message);
-    throw error;
-  }
 }
 
 /** The emulator's default seed: the users the banner names and the templates the app allows. */
