@@ -3,13 +3,11 @@
  * (package.json's start script), but as a direct child, so that its pid is the
  * server's, with GC exposed and scripts/soak-probe.ts loaded into it alone.
  */
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import { freePort, REPO_ROOT, waitUntilServed } from "../support/app-server";
+import { freePort, REPO_ROOT, spawnCaptured, waitUntilServed } from "../support/app-server";
 import type { ProbeSample } from "./soak-memory";
 
 const PROBE_MARK = "SOAK_PROBE ";
@@ -66,35 +64,25 @@ export async function startSoakServer(env: Record<string, string>, tempDir: stri
   const probe = pathToFileURL(await bundleProbe(tempDir)).href;
   const port = await freePort();
   const args = ["--expose-gc", "--import", probe, ...startScriptArgs()];
-  const child = spawn(process.execPath, args, {
-    cwd: REPO_ROOT,
-    env: {
-      PATH: process.env.PATH ?? "",
-      HOME: process.env.HOME ?? "",
-      NODE_ENV: "production",
-      ...env,
-      PORT: String(port),
-      HOST: "127.0.0.1",
-    },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout.on("data", (chunk) => (output += chunk));
-  child.stderr.on("data", (chunk) => (output += chunk));
-  const exited = once(child, "exit");
-  const isRunning = () => child.exitCode === null && child.signalCode === null;
+  const server = spawnCaptured(
+    process.execPath,
+    args,
+    { NODE_ENV: "production", ...env, PORT: String(port), HOST: "127.0.0.1" },
+    { detached: false },
+  );
   const stop = async () => {
-    if (!isRunning()) return;
-    child.kill("SIGTERM");
-    await exited;
+    if (!server.isRunning()) return;
+    server.child.kill("SIGTERM");
+    await server.exited;
   };
   const url = `http://127.0.0.1:${port}`;
   try {
-    await waitUntilServed(`${url}/healthz`, { isRunning, output: () => output }, 30_000);
+    await waitUntilServed(`${url}/healthz`, server, 30_000);
   } catch (error) {
     await stop();
     throw error;
   }
   const command = ["node", ...args].join(" ");
-  return { url, pid: child.pid!, command, samples: () => parseSamples(output), output: () => output, stop };
+  const { output } = server;
+  return { url, pid: server.child.pid!, command, samples: () => parseSamples(output()), output, stop };
 }

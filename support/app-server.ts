@@ -22,13 +22,26 @@ export async function freePort(): Promise<number> {
  * HOME, in its own process group, so that stopping it also stops what npm starts.
  */
 export function spawnNpm(args: string[], env: Record<string, string>) {
+  return spawnCaptured("npm", [...args, "--silent"], env, { detached: true });
+}
+
+/**
+ * `command` in the repository with exactly this environment plus PATH and HOME,
+ * collecting everything it prints; `detached` puts it in a process group of its own.
+ */
+export function spawnCaptured(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  { detached }: { detached: boolean },
+) {
   // Typed loosely: Remix's globals declare NODE_ENV required, and `npm start` is meant to run without it.
   const childEnv: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env };
-  const child = spawn("npm", [...args, "--silent"], {
+  const child = spawn(command, args, {
     cwd: REPO_ROOT,
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
+    detached,
   });
   let output = "";
   child.stdout.on("data", (chunk) => (output += chunk));
