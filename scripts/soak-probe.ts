@@ -6,10 +6,7 @@
  * errors. Not part of the app.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
-import type { ProbeSample } from "./soak-memory";
-
-/** A forced full GC pauses the server for 15–100 ms on this 2-core machine: every 2 s keeps that to a few %. */
-const SAMPLE_INTERVAL_MS = 2000;
+import { SAMPLE_INTERVAL_MS, type ProbeSample } from "./soak-memory";
 
 const { gc } = globalThis;
 if (!gc) throw new Error("The soak probe forces full GCs: start the server with node --expose-gc.");
