@@ -139,14 +139,20 @@ describe("loadConfig", () => {
       WEB_CONCURRENCY: "4",
       REDIS_URL: "rediss://:pw@redis.example.com:6380",
       REDIS_TIMEOUT_MS: "80",
+      REDIS_NEAR_CACHE_MS: "0",
       CLERK_WEBHOOK_SIGNING_SECRET: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
     });
     expect(scaled).toMatchObject({
       workers: 4,
-      redis: { url: "rediss://:pw@redis.example.com:6380", timeoutMs: 80 },
+      redis: { url: "rediss://:pw@redis.example.com:6380", timeoutMs: 80, nearCacheMs: 0 },
       webhookSigningSecret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
     });
     expect(loadConfig({ ...valid, WEB_CONCURRENCY: "auto" }).workers).toBeGreaterThanOrEqual(1);
+    expect(loadConfig({ ...valid, REDIS_URL: "redis://127.0.0.1:6379" }).redis).toEqual({
+      url: "redis://127.0.0.1:6379",
+      timeoutMs: 50,
+      nearCacheMs: 5000,
+    });
   });
 
   it.each([
@@ -154,6 +160,7 @@ describe("loadConfig", () => {
     ["WEB_CONCURRENCY", "65", "whole number of worker processes from 1 to 64, or auto"],
     ["REDIS_URL", "http://127.0.0.1:6379", "must be a redis:// or rediss:// URL"],
     ["REDIS_TIMEOUT_MS", "1", "milliseconds from 5 to 2000"],
+    ["REDIS_NEAR_CACHE_MS", "60001", "milliseconds from 0 to 60000"],
     ["CLERK_WEBHOOK_SIGNING_SECRET", "sk_live_abc", "must be your webhook endpoint's signing secret, whsec_"],
   ])("refuses %s=%s, naming the variable and the fix", (variable, value, fix) => {
     const message = configError({ ...valid, [variable]: value });

@@ -51,7 +51,9 @@ const isOrigin = (value: string) => URL.canParse(value) && new URL(value).origin
 const MAX_ENTRIES_MESSAGE = "must be a whole number of tokens from 1 to 1000000";
 const WORKERS_MESSAGE = "must be a whole number of worker processes from 1 to 64, or auto (one per CPU core)";
 const REDIS_TIMEOUT_MESSAGE =
-  "must be a whole number of milliseconds from 5 to 2000: how long a request waits for Redis before using its own process's tokens";
+  "must be a whole number of milliseconds from 5 to 2000: how late a Redis reply may be before the process checks that Redis is alive";
+const NEAR_CACHE_MESSAGE =
+  "must be a whole number of milliseconds from 0 to 60000: how long a process serves a shared token it already holds without asking Redis (0: ask Redis every time)";
 const REDIS_URL_MESSAGE =
   "must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (or unset, to reuse tokens in each process only)";
 const WEBHOOK_SECRET_MESSAGE =
@@ -193,6 +195,12 @@ const envSchema = z.object({
     .min(5, REDIS_TIMEOUT_MESSAGE)
     .max(2000, REDIS_TIMEOUT_MESSAGE)
     .default(50),
+  REDIS_NEAR_CACHE_MS: z.coerce
+    .number({ error: NEAR_CACHE_MESSAGE })
+    .int(NEAR_CACHE_MESSAGE)
+    .min(0, NEAR_CACHE_MESSAGE)
+    .max(60_000, NEAR_CACHE_MESSAGE)
+    .default(5000),
   CLERK_WEBHOOK_SIGNING_SECRET: z
     .string()
     .trim()
@@ -262,7 +270,9 @@ export function loadConfig(env: Record<string, string | undefined>) {
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
     usesOfflineEmulator,
     workers: vars.WEB_CONCURRENCY,
-    redis: vars.REDIS_URL ? { url: vars.REDIS_URL, timeoutMs: vars.REDIS_TIMEOUT_MS } : undefined,
+    redis: vars.REDIS_URL
+      ? { url: vars.REDIS_URL, timeoutMs: vars.REDIS_TIMEOUT_MS, nearCacheMs: vars.REDIS_NEAR_CACHE_MS }
+      : undefined,
     webhookSigningSecret: vars.CLERK_WEBHOOK_SIGNING_SECRET,
     /** How to sign in offline (the launcher sets it from the emulator's seed); shown in the banner. */
     offlineSignInHint: usesOfflineEmulator ? vars.OFFLINE_SIGN_IN_HINT : undefined,

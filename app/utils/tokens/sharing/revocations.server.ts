@@ -1,15 +1,14 @@
 import cluster from "node:cluster";
-import type { TemplateTokenCache } from "~/utils/tokens/cache.server";
+import type { TokenOwner } from "./ownership.server";
 import type { RedisLink } from "./redis-link.server";
 import type { Sealing } from "./sealing.server";
-import type { TokenOwner } from "./shared-cache.server";
 
 /**
  * Closing the reuse window when Clerk says a session or user is gone (its
  * webhooks): every reused token of that session or user is dropped — in this
- * process's cache; in every worker on this machine (through the cluster's
- * primary); and, with Redis, in Redis and, through its pub/sub channel, in
- * every process on every machine.
+ * process's caches (its own, and its near copies of shared ones); in every
+ * worker on this machine (through the cluster's primary); and, with Redis, in
+ * Redis and, through its pub/sub channel, in every process on every machine.
  */
 
 export type RevocationTarget = { sessionId: string } | { userId: string };
@@ -30,9 +29,14 @@ export const CLUSTER_REVOCATION = "rct:revoked";
 // Dropping in Redis runs off the request path of a webhook, which Clerk retries: a longer budget.
 const REVOCATION_BUDGET_MS = 1000;
 
+/** A cache of this process that keeps tokens by reuse key. */
+export interface KeptTokens {
+  dropWhere(test: (key: string) => boolean): void;
+}
+
 export class Revocations {
   constructor(
-    private readonly local: TemplateTokenCache,
+    private readonly local: KeptTokens[],
     private readonly shared?: { link: RedisLink; sealing: Sealing },
   ) {
     if (cluster.isWorker) {
@@ -63,7 +67,7 @@ export class Revocations {
   }
 
   private dropLocally(target: RevocationTarget) {
-    this.local.dropWhere((key) => isOwnedBy(key, target));
+    for (const cache of this.local) cache.dropWhere((key) => isOwnedBy(key, target));
   }
 
   private async dropShared({ link, sealing }: { link: RedisLink; sealing: Sealing }, target: RevocationTarget) {

@@ -1,10 +1,8 @@
 import { saysTokenIsStale } from "~/utils/clerk/errors.server";
 import { config } from "~/utils/config/config.server";
 import { TemplateTokenCache } from "~/utils/tokens/cache.server";
-import { RedisLink } from "./redis-link.server";
 import { Revocations } from "./revocations.server";
-import { sealingFor } from "./sealing.server";
-import { SharedTokenCache } from "./shared-cache.server";
+import { shareThroughRedis } from "./shared-reuse.server";
 
 /**
  * The server's token reuse: this process's cache, as always; shared through
@@ -17,27 +15,17 @@ const LOCK_MARGIN_MS = 1000;
 
 export const localTokenCache = new TemplateTokenCache({ ...config.tokenCache, forgetsTokenAfter: saysTokenIsStale });
 
-function sharing() {
-  if (!config.redis || !config.tokenCache.enabled) return undefined;
-  const sealing = sealingFor(config.secretKey);
-  const link = new RedisLink(config.redis.url, config.redis.timeoutMs, (message) => {
-    let parsed: { type?: string; name?: string; sealed?: string };
-    try {
-      parsed = JSON.parse(message);
-    } catch {
-      return;
-    }
-    if (typeof parsed?.sealed !== "string") return;
-    if (parsed.type === "minted" && typeof parsed.name === "string") cache.onMinted(parsed.name, parsed.sealed);
-    if (parsed.type === "revoked") revocations.onPublished(parsed.sealed);
-  });
-  const cache = new SharedTokenCache(localTokenCache, link, sealing, config.apiTimeoutMs + LOCK_MARGIN_MS);
-  const revocations = new Revocations(localTokenCache, { link, sealing });
-  return { cache, revocations };
-}
-
-const shared = sharing();
+const shared =
+  config.redis && config.tokenCache.enabled
+    ? shareThroughRedis({
+        ...config.redis,
+        secretKey: config.secretKey,
+        lockMs: config.apiTimeoutMs + LOCK_MARGIN_MS,
+        local: localTokenCache,
+        maxEntries: config.tokenCache.maxEntries,
+      })
+    : undefined;
 
 /** Template tokens shared through Redis; undefined without REDIS_URL (or with TOKEN_CACHE=off). */
 export const sharedTokenCache = shared?.cache;
-export const revocations = shared?.revocations ?? new Revocations(localTokenCache);
+export const revocations = shared?.revocations ?? new Revocations([localTokenCache]);
