@@ -130,9 +130,11 @@ export class RedisLink {
    */
   send<T>(command: (client: Client) => Promise<T>): Promise<T> {
     if (this.down !== undefined) return Promise.reject(new RedisUnavailable(this.down));
-    return command(this.commands.client).catch((error: unknown) => {
+    const client = this.commands.client;
+    return command(client).catch((error: unknown) => {
       const reason = error instanceof Error ? error.message || error.name : String(error);
-      this.markDown(reason);
+      // A connection already replaced failing its last commands says nothing about the current one.
+      if (client === this.commands.client) this.markDown(reason);
       throw new RedisUnavailable(reason);
     });
   }
