@@ -26,7 +26,7 @@ console.log(
   [
     `  Fleet:    ${workers} workers sharing template tokens through redis-server on ${redis.url} (no persistence)`,
     "  Watch:    sign in, copy the curl command, run it a few times: each answer's Server-Timing says",
-    '            redis;desc="stored" (this worker called Clerk), "hit" (another one had) or "waited";',
+    '            redis;desc="stored" (this worker called Clerk), "hit" (another one had), "waited" or "near";',
     `            \`redis-cli -p ${redis.port} monitor\` shows only HMAC key names and sealed values.`,
     "  Sign out: the emulator's webhook drops the session's tokens on every worker; the curl gets 401.",
     "",
