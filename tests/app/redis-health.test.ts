@@ -5,6 +5,7 @@ import {
   HEALTH_CHECK_INTERVAL_MS,
   HEALTH_CHECK_TIMEOUT_MS,
   RedisLink,
+  RedisUnavailable,
 } from "~/utils/tokens/sharing/redis-link.server";
 import { startLocalRedis, type LocalRedis } from "../../support/redis-server";
 import { startTcpProxy, type ProxiedConnection } from "../../support/tcp-proxy";
@@ -30,7 +31,7 @@ afterAll(async () => {
   await redis?.remove();
 });
 
-/** A proxy to Redis that can make the connections which subscribed go silent both ways, without closing them. */
+/** A proxy to Redis that can make the subscriber's or the commands' connections go silent both ways, without closing them. */
 async function silencingProxy(redisPort: number) {
   const unlessSilent = (chunk: Buffer, connection: ProxiedConnection) => (connection.notes.silent ? undefined : chunk);
   const proxy = await startTcpProxy(redisPort, {
@@ -41,10 +42,13 @@ async function silencingProxy(redisPort: number) {
     toClient: unlessSilent,
   });
   const subscribed = () => proxy.connections.filter((connection) => connection.notes.subscribed);
+  const commands = () => proxy.connections.filter((connection) => !connection.notes.subscribed);
   return {
     url: `redis://127.0.0.1:${proxy.port}`,
     subscriptions: () => subscribed().length,
+    commandConnections: () => commands().length,
     silenceSubscribers: () => subscribed().forEach((connection) => (connection.notes.silent = true)),
+    silenceCommands: () => commands().forEach((connection) => (connection.notes.silent = true)),
     close: proxy.close,
   };
 }
@@ -81,6 +85,35 @@ it("a subscriber connection that stops answering is noticed within seconds and r
       `[redis] The subscriber connection did not answer a PING within ${HEALTH_CHECK_TIMEOUT_MS} ms: replacing it.`,
     );
     expect(lines.filter((line) => line.startsWith("[redis] Sharing resumed"))).toHaveLength(1);
+  } finally {
+    link.close();
+    proxy.close();
+    logged.mockRestore();
+  }
+});
+
+it("a commands connection that stops answering ends the requests waiting on it within REDIS_TIMEOUT_MS + 1 s, and is replaced", async () => {
+  const proxy = await silencingProxy(redis.port);
+  const logged = vi.spyOn(console, "error").mockImplementation(() => {});
+  const link = new RedisLink(proxy.url, 50, { onMessage: () => {}, onEventsLost: () => {} });
+  try {
+    await expect.poll(() => link.isUp, { timeout: 10_000, interval: 20 }).toBe(true);
+    expect(await link.awaitReply(link.send((client) => client.ping()))).toBe("PONG");
+    proxy.silenceCommands();
+    const asked = performance.now();
+    // The health check the late reply started, or the request's own limit, whichever ends first.
+    await expect(link.awaitReply(link.send((client) => client.ping()))).rejects.toBeInstanceOf(RedisUnavailable);
+    const waited = performance.now() - asked;
+    console.info(`A request waited ${waited.toFixed(0)} ms for a silent commands connection`);
+    expect(waited).toBeLessThan(50 + HEALTH_CHECK_TIMEOUT_MS + 300);
+    const replaced = `[redis] The commands connection did not answer a PING within ${HEALTH_CHECK_TIMEOUT_MS} ms: replacing it.`;
+    await expect
+      .poll(() => logged.mock.calls.map(([line]) => String(line)), { timeout: 1000, interval: 20 })
+      .toContain(replaced);
+    // A new connection, through the same proxy, and sharing resumes.
+    await expect.poll(() => link.isUp, { timeout: 5000, interval: 20 }).toBe(true);
+    expect(proxy.commandConnections()).toBe(2);
+    expect(await link.awaitReply(link.send((client) => client.ping()))).toBe("PONG");
   } finally {
     link.close();
     proxy.close();
