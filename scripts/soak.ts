@@ -9,14 +9,13 @@
  *   npm run soak -- --duration 60 --connections 20 --sessions 200
  */
 import os from "node:os";
-import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { startEmulator } from "../emulator/src/index";
 import { appEnvFor, mintSessionToken, SEEDED_TEMPLATES } from "../support/clerk-env";
 import { sessionClaims, signWithOtherKey, tamper, unsignedToken } from "../support/forge";
 import { writeSeedWithSessions } from "../support/seed-sessions";
 import { makeTempDir } from "../support/temp-dir";
-import { exitWith } from "../server/read-config";
+import { readOptions } from "./command-line";
 import { buildApp, writeResults } from "./results";
 import { judgeMemory, MIN_WARM_SAMPLES, type MemoryVerdict, SAMPLE_INTERVAL_MS, WARM_AFTER_MS } from "./soak-memory";
 import { startSoakServer } from "./soak-server";
@@ -27,27 +26,30 @@ const UNKNOWN_TEMPLATE = "not-in-clerk";
 /** What a token request may be answered with while Clerk is failing now and then. */
 const CLERK_FAULT_ANSWERS = [429, 502, 504];
 
-const { values } = parseArgs({
-  options: {
-    duration: { type: "string", default: "60" },
-    connections: { type: "string", default: "20" },
-    sessions: { type: "string", default: "200" },
-  },
-});
-const settings = {
-  durationSeconds: Number(values.duration),
-  connections: Number(values.connections),
-  sessions: Number(values.sessions),
-};
-for (const [name, value] of Object.entries(settings)) {
-  if (!Number.isInteger(value) || value < 1) exitWith(`--${name} must be a whole number above 0.`);
-}
 // Memory is judged from WARM_AFTER_MS on, on at least MIN_WARM_SAMPLES samples (one more for the
 // probe's timing): a shorter run could only fail that check. Short runs judge slopes on little data;
 // the 60 s default is what the published figures use.
 const MIN_DURATION_SECONDS = Math.ceil((WARM_AFTER_MS + (MIN_WARM_SAMPLES + 1) * SAMPLE_INTERVAL_MS) / 1000);
-if (settings.durationSeconds < MIN_DURATION_SECONDS)
-  exitWith(`--duration must be at least ${MIN_DURATION_SECONDS} (seconds) for memory growth to be judged.`);
+
+const options = readOptions({
+  name: "npm run soak",
+  summary:
+    "Sustained, mixed load on the production server (built first) while the offline Clerk emulator injects\n" +
+    "latency, 5xx answers and rate limits, on 127.0.0.1. Checks every answer and the server's memory, prints the\n" +
+    "figures, writes them to bench-results/soak-*.json and exits 1 if a check fails (docs/reliability.md).",
+  options: {
+    duration: {
+      kind: "whole number",
+      default: 60,
+      min: MIN_DURATION_SECONDS,
+      help: `seconds of load, at least ${MIN_DURATION_SECONDS} (memory is judged from ${WARM_AFTER_MS / 1000} s in, on ${MIN_WARM_SAMPLES}+ samples)`,
+    },
+    connections: { kind: "whole number", default: 20, help: "concurrent connections" },
+    sessions: { kind: "whole number", default: 200, help: "signed-in sessions in the mix" },
+  },
+  examples: ["npm run soak", "npm run soak -- --duration 120 --connections 50 --sessions 1000"],
+});
+const settings = { durationSeconds: options.duration, connections: options.connections, sessions: options.sessions };
 
 type Kind = { name: string; expected: number[]; path: string; headers: Record<string, string> };
 
