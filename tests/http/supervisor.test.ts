@@ -1,9 +1,11 @@
-import { createServer } from "node:net";
+import { mkdirSync, writeFileSync } from "node:fs";
+import path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, runAppServerToExit, startAppServer, type AppServer } from "../../support/app-server";
+import { freePort, REPO_ROOT, spawnCaptured, startAppServer, type AppServer } from "../../support/app-server";
 import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 import { getOnNewConnection, serverProcesses } from "../../support/fleet";
+import { makeTempDir } from "../../support/temp-dir";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 
 /**
@@ -165,18 +167,27 @@ describe(`a fleet of ${WORKERS} workers`, () => {
 });
 
 describe("a fleet that never served", () => {
-  it("stops at its first worker's failure (a taken port), says why once and exits 1 without retrying", async () => {
-    const taken = createServer();
-    const port = await freePort();
-    await new Promise<void>((resolve) => taken.listen(port, "127.0.0.1", resolve));
+  it("stops at its first worker's failure (a bad build), says why once and exits 1 without retrying", async () => {
+    // The server as built, run from a folder whose Remix build (build/index.js, read from the
+    // working directory) throws as it loads: the primary starts, its first worker cannot.
+    const checkout = await makeTempDir("rct-bad-build-");
     try {
-      const { code, output } = await runAppServerToExit(appEnvFor(emulator, { WEB_CONCURRENCY: "3" }), port);
+      mkdirSync(path.join(checkout.dir, "build"));
+      writeFileSync(path.join(checkout.dir, "build/index.js"), 'throw new Error("This build is broken.");\n');
+      const server = spawnCaptured(
+        process.execPath,
+        [path.join(REPO_ROOT, "build/server.js")],
+        { ...appEnvFor(emulator, { WEB_CONCURRENCY: "3" }), PORT: String(await freePort()), HOST: "127.0.0.1" },
+        { detached: false, cwd: checkout.dir },
+      );
+      const [code] = await server.exited;
+      const output = server.output();
       expect(code).toBe(1);
-      expect(output.split(`Port ${port} on 127.0.0.1 is already in use. Set PORT to another port.`)).toHaveLength(2);
+      expect(output.split("Error: This build is broken.")).toHaveLength(2);
       expect(output).toMatch(/\[cluster\] Worker \d+ exited with code 1 before it could serve; stopping\./);
       expect(output).not.toContain("replacement");
     } finally {
-      taken.close();
+      await checkout.remove();
     }
   });
 });
