@@ -31,7 +31,7 @@ export interface CommandSpec {
   options?: Record<string, OptionSpec>;
   /** Environment variables it reads, each with what it is for. */
   environment?: Record<string, string>;
-  examples?: string[];
+  examples?: readonly string[];
 }
 
 export type OptionValues<Options extends Record<string, OptionSpec>> = {
@@ -40,9 +40,10 @@ export type OptionValues<Options extends Record<string, OptionSpec>> = {
 
 const HELP = { kind: "switch", help: "show this help and exit" } as const;
 
+/** Two columns; a right-hand text's further lines start under its first. */
 function table(rows: Array<[string, string]>): string[] {
   const width = Math.max(...rows.map(([left]) => left.length)) + 2;
-  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right}`);
+  return rows.map(([left, right]) => `  ${left.padEnd(width)}${right.replaceAll("\n", `\n  ${" ".repeat(width)}`)}`);
 }
 
 /** The text `--help` prints. */

@@ -5,7 +5,7 @@
  * template tokens through that Redis. Needs `npm run build` first.
  */
 import { existsSync } from "node:fs";
-import { REDIS_SERVER, startLocalRedis } from "../support/redis-server";
+import { assertRedisServerInstalled, startLocalRedis } from "../support/redis-server";
 import { exitWith } from "../server/read-config";
 import { assertPortFree, runServer, startOfflineClerk } from "./offline-clerk";
 import { readOptions } from "./command-line";
@@ -26,11 +26,7 @@ readOptions({
 });
 
 if (!existsSync("build/server.js")) exitWith("build/server.js is missing: run `npm run build` first.");
-if (!existsSync(REDIS_SERVER)) {
-  exitWith(
-    `${REDIS_SERVER} is missing: install Debian's redis-server (apt-get install redis-server) or set REDIS_SERVER.`,
-  );
-}
+assertRedisServerInstalled();
 const port = Number(process.env.PORT ?? 3000);
 await assertPortFree(port, "PORT");
 const redis = await startLocalRedis();

@@ -39,24 +39,26 @@ async function npmRun(script: Script, args: string[]): Promise<Run> {
 const STACK_FRAME = /^\s+at /m;
 const usageLine = (script: Script) => (script === "test" ? "Usage: npm test" : `Usage: npm run ${script}`);
 
-/** Each script's runs, started together (a few at a time: each is a Node process on a 2-core machine). */
-async function runEach(argsOf: (script: Script) => string[] | undefined) {
-  const scripts = SCRIPTS.filter((script) => argsOf(script));
-  const runs = await inBatches([...scripts], 4, (script) => npmRun(script, argsOf(script)!));
-  return scripts.map((script, i) => ({ script, ...runs[i]! }));
+/** Each case's run, started together (a few at a time: each is a Node process on a 2-core machine). */
+async function runEach(cases: Array<[Script, string[]]>) {
+  const runs = await inBatches(cases, 4, ([script, args]) => npmRun(script, args));
+  return cases.map(([script, args], i) => ({ script, args, ...runs[i]! }));
 }
+
+const everyScript = (args: string[]) => SCRIPTS.map((script): [Script, string[]] => [script, args]);
 
 describe("every script's command line", () => {
   it("--help prints the usage and exits 0, starting nothing", async () => {
-    for (const { script, code, stdout, stderr } of await runEach(() => ["--help"])) {
+    for (const { script, code, stdout, stderr } of await runEach(everyScript(["--help"]))) {
       expect({ script, code, stderr }).toEqual({ script, code: 0, stderr: "" });
       expect(stdout.startsWith(usageLine(script)), `${script}: ${stdout}`).toBe(true);
       expect(stdout).toContain("--help");
+      if (script === "soak") expect(stdout).toContain("--fleet");
     }
   }, 60_000);
 
   it("an unknown option stops it with one message naming the option and --help, exit 1, no stack trace", async () => {
-    for (const { script, code, stdout, stderr } of await runEach(() => ["--no-such-option"])) {
+    for (const { script, code, stdout, stderr } of await runEach(everyScript(["--no-such-option"]))) {
       expect({ script, code, stdout }).toEqual({ script, code: 1, stdout: "" });
       expect(stderr).not.toMatch(STACK_FRAME);
       const lines = stderr.trim().split("\n");
@@ -67,23 +69,25 @@ describe("every script's command line", () => {
   }, 60_000);
 
   it("a bad value stops bench, soak and the emulator with one message naming it, exit 1, no stack trace", async () => {
-    const bad: Partial<Record<Script, [string, string]>> = {
-      bench: ["--sessions", "x"],
-      // Too short to judge memory: the message says the shortest.
-      soak: ["--duration", "10"],
-      emulator: ["--port", "x"],
-    };
-    const runs = await runEach((script) => bad[script]);
-    expect(runs).toHaveLength(3);
-    for (const { script, code, stdout, stderr } of runs) {
-      const [option, value] = bad[script]!;
+    const runs = await runEach([
+      ["bench", ["--sessions", "x"]],
+      // Too short to judge memory: the message says the shortest, longer with --fleet (its replacement worker).
+      ["soak", ["--duration", "10"]],
+      ["soak", ["--fleet", "--duration", "40"]],
+      ["emulator", ["--port", "x"]],
+    ]);
+    for (const { script, args, code, stdout, stderr } of runs) {
+      const [option, value] = args.slice(-2);
       expect({ script, code, stdout }).toEqual({ script, code: 1, stdout: "" });
       expect(stderr).not.toMatch(STACK_FRAME);
       expect(stderr.trim().split("\n").length, `${script}: ${stderr}`).toBeLessThanOrEqual(2);
       expect(stderr).toContain(`${option} must be a`);
       expect(stderr).toContain(`"${value}"`);
     }
-    const shortest = runs.find((run) => run.script === "soak")!.stderr.match(/at least (\d+)/);
-    expect(Number(shortest?.[1])).toBeGreaterThan(WARM_AFTER_MS / 1000);
+    const [single, fleet] = runs
+      .filter((run) => run.script === "soak")
+      .map((run) => run.stderr.match(/at least (\d+)/));
+    expect(Number(single?.[1])).toBeGreaterThan(WARM_AFTER_MS / 1000);
+    expect(Number(fleet?.[1])).toBeGreaterThan(Number(single?.[1]));
   }, 60_000);
 });
