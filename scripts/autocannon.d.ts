@@ -22,6 +22,17 @@ declare module "autocannon" {
     overallRate?: number;
     headers?: Record<string, string>;
     requests?: Request[];
+    /** Seconds a request may wait for its answer (default 10). */
+    timeout?: number;
+    /** Called with each connection's client as it is made (scripts/soak-mix.ts reaches into it). */
+    setupClient?: (client: Client) => void;
+  }
+
+  /** autocannon's per-connection client: the internals scripts/soak-mix.ts works around. */
+  export interface Client {
+    _connect(): void;
+    /** The requests sent on this connection and not answered yet, each with its process.hrtime() when sent. */
+    pipelinedRequests: { clear(): void; toArray(): Array<{ startTime: [number, number] }> };
   }
 
   interface Result {
@@ -32,6 +43,8 @@ declare module "autocannon" {
     errors: number;
     timeouts: number;
     non2xx: number;
+    /** Milliseconds, over every answer. */
+    latency: { p50: number; p99: number; max: number };
   }
 
   /** A running load: awaiting it gives the result. */
@@ -40,6 +53,8 @@ declare module "autocannon" {
       event: "response",
       listener: (client: object, statusCode: number, bytes: number, responseTimeMs: number) => void,
     ): this;
+    /** A request that got no answer: its connection failed, or it timed out (scripts/soak.ts times them). */
+    on(event: "reqError", listener: (error: Error) => void): this;
   }
 
   function autocannon(options: Options): Instance;

@@ -12,6 +12,20 @@ import { REBUILT_MESSAGE } from "../server/dev-reload";
 import { watchRemixApp } from "./remix-rebuilds";
 import { readConfig } from "../server/read-config";
 import { assertPortFree, clerkKeysConfigured, startOfflineClerk } from "./offline-clerk";
+import { readOptions } from "./command-line";
+
+readOptions({
+  name: "npm run dev",
+  summary:
+    "The app in development on 127.0.0.1: against Clerk when both keys are set (environment or .env), else against\n" +
+    "the offline Clerk emulator, started here. A change under app/ rebuilds and reloads open pages; a change under\n" +
+    "server/ restarts the server.",
+  environment: {
+    PORT: "the app's port (default 3000)",
+    EMULATOR_PORT: "the offline emulator's port (default 4010)",
+    "CLERK_SECRET_KEY, CLERK_PUBLISHABLE_KEY": "both set: use that Clerk instance (docs/real-clerk.md)",
+  },
+});
 
 const port = Number(process.env.PORT ?? 3000);
 await assertPortFree(port, "PORT");

@@ -5,18 +5,28 @@
  * template tokens through that Redis. Needs `npm run build` first.
  */
 import { existsSync } from "node:fs";
-import { REDIS_SERVER, startLocalRedis } from "../support/redis-server";
+import { assertRedisServerInstalled, startLocalRedis } from "../support/redis-server";
 import { exitWith } from "../server/read-config";
 import { assertPortFree, runServer, startOfflineClerk } from "./offline-clerk";
+import { readOptions } from "./command-line";
 
 const DEFAULT_WORKERS = "4";
 
+readOptions({
+  name: "npm run fleet",
+  summary:
+    "Sharing on one machine, to watch: a redis-server of its own, the offline Clerk emulator sending its webhooks,\n" +
+    "and the production build (npm run build first) with several workers sharing template tokens through that Redis.",
+  environment: {
+    PORT: "the app's port (default 3000)",
+    WEB_CONCURRENCY: `how many workers (default ${DEFAULT_WORKERS})`,
+    EMULATOR_PORT: "the offline emulator's port (default 4010)",
+    REDIS_SERVER: "the redis-server program (default /usr/bin/redis-server)",
+  },
+});
+
 if (!existsSync("build/server.js")) exitWith("build/server.js is missing: run `npm run build` first.");
-if (!existsSync(REDIS_SERVER)) {
-  exitWith(
-    `${REDIS_SERVER} is missing: install Debian's redis-server (apt-get install redis-server) or set REDIS_SERVER.`,
-  );
-}
+assertRedisServerInstalled();
 const port = Number(process.env.PORT ?? 3000);
 await assertPortFree(port, "PORT");
 const redis = await startLocalRedis();

@@ -6,8 +6,12 @@
 
 /** One `SOAK_PROBE` line: what the server measured about itself at `atMs` (epoch ms). */
 export interface ProbeSample {
-  /** The process that took the sample: must be the server's. */
+  /** The process that took the sample: must be the server's (or with `--fleet`, its primary's or a worker's). */
   pid: number;
+  /** Its parent: a worker's is the primary. */
+  ppid: number;
+  /** When that process started (epoch ms): a replacement worker's memory is judged from its own start. */
+  startedAtMs: number;
   atMs: number;
   /** Taken before the forced GC: what the process holds while serving. */
   rssBytes: number;
@@ -114,10 +118,12 @@ function between(samples: ProbeSample[], fromMs: number, toMs: number): ProbeSam
   return samples.filter((sample) => sample.atMs >= fromMs && sample.atMs <= toMs);
 }
 
-/** The figures and pass/fail checks for the server's memory over one soak's load. */
-export function judgeMemory(allSamples: ProbeSample[], load: LoadWindow): MemoryVerdict {
-  const fromServer = allSamples.filter((sample) => sample.pid === load.serverPid);
-  const underLoad = between(fromServer, load.startMs, load.endMs);
+/** One process's memory over one load: its figures and the growth checks. */
+export type GrowthVerdict = Omit<MemoryVerdict, "samples" | "samplesFromOtherProcesses">;
+
+/** The figures and growth checks for the process `load.serverPid`, from its own samples (`fromProcess`). */
+export function judgeGrowth(fromProcess: ProbeSample[], load: LoadWindow): GrowthVerdict {
+  const underLoad = between(fromProcess, load.startMs, load.endMs);
   const warm = between(underLoad, load.startMs + WARM_AFTER_MS, load.endMs);
   const quarter = (load.endMs - load.startMs) / 4;
   const rssOf = (samples: ProbeSample[]) => samples.map((sample) => sample.rssBytes);
@@ -128,12 +134,9 @@ export function judgeMemory(allSamples: ProbeSample[], load: LoadWindow): Memory
   const heapSlope = growthPerMinute(warm, (sample) => sample.heapUsedAfterGcBytes);
   const externalSlope = growthPerMinute(warm, (sample) => sample.externalAfterGcBytes);
   const enoughSamples = warm.length >= MIN_WARM_SAMPLES;
-  const samplesFromOtherProcesses = allSamples.length - fromServer.length;
 
   return {
     serverPid: load.serverPid,
-    samples: allSamples.length,
-    samplesFromOtherProcesses,
     warmSamples: warm.length,
     heapAfterGcMb: {
       warm: toMb(warm[0]?.heapUsedAfterGcBytes ?? Number.NaN),
@@ -152,10 +155,6 @@ export function judgeMemory(allSamples: ProbeSample[], load: LoadWindow): Memory
       peak: toMb(Math.max(...rssOf(underLoad))),
     },
     checks: [
-      {
-        name: `every memory sample comes from the server (pid ${load.serverPid})`,
-        passed: allSamples.length > 0 && samplesFromOtherProcesses === 0,
-      },
       { name: `at least ${MIN_WARM_SAMPLES} samples once warm`, passed: enoughSamples },
       {
         name: `heap after GC grows < ${MAX_HEAP_AFTER_GC_SLOPE_MB_PER_MINUTE} MB/min once warm`,
@@ -169,6 +168,25 @@ export function judgeMemory(allSamples: ProbeSample[], load: LoadWindow): Memory
         name: `RSS median, last quarter vs second quarter, grows < ${MAX_RSS_WINDOW_GROWTH_MB} MB`,
         passed: enoughSamples && rssGrowth < MAX_RSS_WINDOW_GROWTH_MB * BYTES_PER_MB,
       },
+    ],
+  };
+}
+
+/** The figures and pass/fail checks for the server's memory over one soak's load. */
+export function judgeMemory(allSamples: ProbeSample[], load: LoadWindow): MemoryVerdict {
+  const fromServer = allSamples.filter((sample) => sample.pid === load.serverPid);
+  const growth = judgeGrowth(fromServer, load);
+  const samplesFromOtherProcesses = allSamples.length - fromServer.length;
+  return {
+    ...growth,
+    samples: allSamples.length,
+    samplesFromOtherProcesses,
+    checks: [
+      {
+        name: `every memory sample comes from the server (pid ${load.serverPid})`,
+        passed: allSamples.length > 0 && samplesFromOtherProcesses === 0,
+      },
+      ...growth.checks,
     ],
   };
 }

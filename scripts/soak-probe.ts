@@ -1,9 +1,10 @@
 /**
  * Loaded into the app server, and only into it, by `npm run soak`
- * (`node --expose-gc --import <this, bundled> build/server.js`). Every 2 s it
- * writes one `SOAK_PROBE {json}` line to stderr: its pid, RSS, heap used and
- * external memory after a forced full GC, event-loop delay and unhandled
- * errors. Not part of the app.
+ * (`node --expose-gc --import <this, bundled> build/server.js`), and with
+ * WEB_CONCURRENCY into the primary and each worker it forks (they inherit the
+ * flags). Every 2 s it writes one `SOAK_PROBE {json}` line to stderr: its pid,
+ * parent and start, RSS, heap used and external memory after a forced full GC,
+ * event-loop delay and unhandled errors. Not part of the app.
  */
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { SAMPLE_INTERVAL_MS, type ProbeSample } from "./soak-memory";
@@ -29,6 +30,8 @@ setInterval(() => {
   const { heapUsed, external } = process.memoryUsage();
   const sample: ProbeSample = {
     pid: process.pid,
+    ppid: process.ppid,
+    startedAtMs: Math.round(performance.timeOrigin),
     atMs: Date.now(),
     rssBytes,
     heapUsedAfterGcBytes: heapUsed,

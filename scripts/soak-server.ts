@@ -1,7 +1,8 @@
 /**
  * Starts the production server for `npm run soak` as `npm start` does
  * (package.json's start script), but as a direct child, so that its pid is the
- * server's, with GC exposed and scripts/soak-probe.ts loaded into it alone.
+ * server's, with GC exposed and scripts/soak-probe.ts loaded into it alone
+ * (and into its workers, which inherit its flags, with WEB_CONCURRENCY).
  */
 import { readFileSync } from "node:fs";
 import path from "node:path";
@@ -59,10 +60,14 @@ function parseSamples(output: string): ProbeSample[] {
     .map((line) => JSON.parse(line.slice(PROBE_MARK.length)) as ProbeSample);
 }
 
-/** Starts the built server on a free port of 127.0.0.1 with this environment; waits until it answers. */
-export async function startSoakServer(env: Record<string, string>, tempDir: string): Promise<SoakServer> {
+/** Starts the built server on this port (default: a free one) of 127.0.0.1 with this environment; waits until it answers. */
+export async function startSoakServer(
+  env: Record<string, string>,
+  tempDir: string,
+  port?: number,
+): Promise<SoakServer> {
   const probe = pathToFileURL(await bundleProbe(tempDir)).href;
-  const port = await freePort();
+  port ??= await freePort();
   const args = ["--expose-gc", "--import", probe, ...startScriptArgs()];
   const server = spawnCaptured(
     process.execPath,

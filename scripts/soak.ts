@@ -1,96 +1,90 @@
 /**
  * `npm run soak`: sustained, mixed load on the production server while the
  * emulator injects latency, 5xx answers and rate limits. Bounded in time
- * (default 60 s), on 127.0.0.1 only. Checks that every answer is one the tests
- * define, that the server's memory stays flat once warm (scripts/soak-memory.ts)
- * and that nothing is left unhandled; prints the figures, writes them and every
- * memory sample to bench-results/, and exits 1 if a check fails.
+ * (default 60 s), on 127.0.0.1 only. Checks that every answer is one the route
+ * defines, that the server's memory stays flat once warm (scripts/soak-memory.ts)
+ * and that nothing is left unhandled; reports Clerk's calls per session,
+ * counted at the emulator; prints the figures, writes them and every memory
+ * sample to bench-results/, and exits 1 if a check fails. With --fleet, the
+ * server is 2 workers sharing through Redis, disrupted mid-load (scripts/soak-fleet.ts).
  *
- *   npm run soak -- --duration 60 --connections 20 --sessions 200
+ *   npm run soak -- --duration 60 --connections 20 --sessions 200 [--fleet]
  */
 import os from "node:os";
-import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { reusableForMs } from "../app/utils/tokens/cache.server";
 import { startEmulator } from "../emulator/src/index";
+import { freePort } from "../support/app-server";
+import { templateTokenCallLog } from "../support/clerk-calls";
 import { appEnvFor, mintSessionToken, SEEDED_TEMPLATES } from "../support/clerk-env";
 import { sessionClaims, signWithOtherKey, tamper, unsignedToken } from "../support/forge";
+import { assertRedisServerInstalled, startLocalRedis } from "../support/redis-server";
 import { writeSeedWithSessions } from "../support/seed-sessions";
 import { makeTempDir } from "../support/temp-dir";
-import { exitWith } from "../server/read-config";
+import { failOption, readOptions } from "./command-line";
 import { buildApp, writeResults } from "./results";
-import { judgeMemory, MIN_WARM_SAMPLES, type MemoryVerdict, SAMPLE_INTERVAL_MS, WARM_AFTER_MS } from "./soak-memory";
+import { judgeMemory, MIN_WARM_SAMPLES, SAMPLE_INTERVAL_MS, WARM_AFTER_MS } from "./soak-memory";
+import {
+  clerkCallFigures,
+  mixOfRequests,
+  noticeLostRequests,
+  REQUEST_TIMEOUT_SECONDS,
+  UNKNOWN_TEMPLATE,
+  type Kind,
+  type LostRequest,
+} from "./soak-mix";
+import * as fleet from "./soak-fleet";
+import { printChecks, printClerkCalls, printMemory } from "./soak-report";
 import { startSoakServer } from "./soak-server";
 
-const ROUTE = "/api/get-token-example";
-/** A template the app allows but the emulator has never heard of: Clerk answers 404. */
-const UNKNOWN_TEMPLATE = "not-in-clerk";
-/** What a token request may be answered with while Clerk is failing now and then. */
-const CLERK_FAULT_ANSWERS = [429, 502, 504];
-
-const { values } = parseArgs({
-  options: {
-    duration: { type: "string", default: "60" },
-    connections: { type: "string", default: "20" },
-    sessions: { type: "string", default: "200" },
-  },
-});
-const settings = {
-  durationSeconds: Number(values.duration),
-  connections: Number(values.connections),
-  sessions: Number(values.sessions),
-};
-for (const [name, value] of Object.entries(settings)) {
-  if (!Number.isInteger(value) || value < 1) exitWith(`--${name} must be a whole number above 0.`);
-}
 // Memory is judged from WARM_AFTER_MS on, on at least MIN_WARM_SAMPLES samples (one more for the
 // probe's timing): a shorter run could only fail that check. Short runs judge slopes on little data;
 // the 60 s default is what the published figures use.
-const MIN_DURATION_SECONDS = Math.ceil((WARM_AFTER_MS + (MIN_WARM_SAMPLES + 1) * SAMPLE_INTERVAL_MS) / 1000);
-if (settings.durationSeconds < MIN_DURATION_SECONDS)
-  exitWith(`--duration must be at least ${MIN_DURATION_SECONDS} (seconds) for memory growth to be judged.`);
+const SHORTEST_RUN_SECONDS = Math.ceil((WARM_AFTER_MS + (MIN_WARM_SAMPLES + 1) * SAMPLE_INTERVAL_MS) / 1000);
+const SHORTEST_FLEET_RUN_SECONDS = fleet.shortestFleetRunSeconds(SHORTEST_RUN_SECONDS);
 
-type Kind = { name: string; expected: number[]; path: string; headers: Record<string, string> };
+const SOAK = {
+  name: "npm run soak",
+  summary:
+    "Sustained, mixed load on the production server (built first) while the offline Clerk emulator injects\n" +
+    "latency, 5xx answers and rate limits, on 127.0.0.1. Checks every answer and the server's memory, reports\n" +
+    "Clerk calls per session, writes the figures to bench-results/soak-*.json and exits 1 if a check fails\n" +
+    "(docs/reliability.md).",
+  options: {
+    duration: {
+      kind: "whole number",
+      default: 60,
+      min: SHORTEST_RUN_SECONDS,
+      help: `seconds of load: at least ${SHORTEST_RUN_SECONDS}, or ${SHORTEST_FLEET_RUN_SECONDS} with --fleet (memory is judged from ${WARM_AFTER_MS / 1000} s in)`,
+    },
+    connections: { kind: "whole number", default: 20, help: "concurrent connections" },
+    sessions: { kind: "whole number", default: 200, help: "signed-in sessions in the mix" },
+    fleet: {
+      kind: "switch",
+      help:
+        `${fleet.FLEET_WORKERS} workers sharing through a redis-server of their own; mid-load: a worker killed, Redis\n` +
+        "paused for writes 300 ms, Redis restarted, a session revoked (its signed webhook)",
+    },
+  },
+  examples: [
+    "npm run soak",
+    "npm run soak -- --fleet",
+    "npm run soak -- --duration 120 --connections 50 --sessions 1000",
+  ],
+} as const;
 
-function mixOfRequests(sessionTokens: string[], hostileTokens: string[]): Kind[] {
-  const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-  const kinds: Kind[] = [];
-  sessionTokens.forEach((token, i) => {
-    const template = SEEDED_TEMPLATES[i % SEEDED_TEMPLATES.length]!;
-    kinds.push({
-      name: "token",
-      expected: [200, ...CLERK_FAULT_ANSWERS],
-      path: `${ROUTE}?template=${template}`,
-      headers: bearer(token),
-    });
-    // Every fifth asks for a fresh token, so Clerk (and its faults) are met all along.
-    if (i % 5 === 0) {
-      kinds.push({
-        name: "fresh token",
-        expected: [200, ...CLERK_FAULT_ANSWERS],
-        path: ROUTE,
-        headers: { ...bearer(token), "cache-control": "no-cache" },
-      });
-    }
-    if (i % 10 === 0) {
-      kinds.push({
-        name: "unknown template",
-        expected: [404, ...CLERK_FAULT_ANSWERS],
-        path: `${ROUTE}?template=${UNKNOWN_TEMPLATE}`,
-        headers: bearer(token),
-      });
-      kinds.push({
-        name: "bad template",
-        expected: [400],
-        path: `${ROUTE}?template=..%2Fusers`,
-        headers: bearer(token),
-      });
-      kinds.push({ name: "signed out", expected: [401], path: ROUTE, headers: {} });
-    }
-  });
-  for (const token of hostileTokens)
-    kinds.push({ name: "hostile token", expected: [401], path: ROUTE, headers: bearer(token) });
-  return kinds;
-}
+const options = readOptions(SOAK);
+if (options.fleet && options.duration < SHORTEST_FLEET_RUN_SECONDS)
+  failOption(
+    SOAK,
+    `--duration must be a whole number of at least ${SHORTEST_FLEET_RUN_SECONDS} with --fleet, not "${options.duration}".`,
+  );
+const settings = {
+  durationSeconds: options.duration,
+  connections: options.connections,
+  sessions: options.sessions,
+  fleet: options.fleet,
+};
 
 /** Where the figures were taken: the machine is shared, so its load average as the load ends says how busy it was. */
 function machine() {
@@ -98,28 +92,21 @@ function machine() {
   return { cpus: cpus.length, model: cpus[0]?.model, node: process.version, loadAverage: os.loadavg() };
 }
 
-function printMemory(memory: Omit<MemoryVerdict, "checks">) {
-  const { heapAfterGcMb: heap, externalAfterGcMb: external, rssMb: rss } = memory;
-  console.log(`Server pid ${memory.serverPid}: ${memory.samples} samples, ${memory.warmSamples} once warm`);
-  console.log(
-    `Heap after full GC MB: warm ${heap.warm}, end ${heap.end} (${heap.slopeMbPerMinute} MB/min); ` +
-      `external MB: warm ${external.warm}, end ${external.end} (${external.slopeMbPerMinute} MB/min)`,
-  );
-  console.log(
-    `RSS MB: median ${rss.secondQuarterMedian} in the second quarter, ${rss.lastQuarterMedian} in the last ` +
-      `(growth ${rss.growth}); peak ${rss.peak}`,
-  );
-}
-
 async function main() {
+  if (settings.fleet) assertRedisServerInstalled();
   buildApp();
 
   const temp = await makeTempDir("rct-soak-");
-  const { seedFile, sessions } = await writeSeedWithSessions(temp.dir, settings.sessions);
+  // One session more than the mix: with --fleet, the one revoked mid-load.
+  const seed = await writeSeedWithSessions(temp.dir, settings.sessions + 1);
+  const clerkCalls = templateTokenCallLog();
+  const webhookLines: string[] = [];
+  const port = await freePort();
+  const redis = settings.fleet ? await startLocalRedis() : undefined;
   const emulator = await startEmulator({
     port: 0,
     dataDir: temp.dir,
-    seedFile,
+    seedFile: seed.seedFile,
     // Tokens minted up front stay valid for the whole run.
     sessionTokenLifetimeSeconds: settings.durationSeconds + 600,
     latencyMs: 20,
@@ -130,39 +117,65 @@ async function main() {
       rateLimit: { requests: 100, windowSeconds: 10 },
       pathPattern: "^/v1/sessions/[^/]+/tokens/",
     },
-    log: () => {},
+    log: (line) => {
+      clerkCalls.log(line);
+      if (line.startsWith("WEBHOOK ")) webhookLines.push(line);
+    },
+    webhooks: settings.fleet ? { url: `http://127.0.0.1:${port}/api/webhooks/clerk` } : undefined,
   });
   const app = await startSoakServer(
     appEnvFor(emulator, {
       CLERK_JWT_TEMPLATES: [...SEEDED_TEMPLATES, UNKNOWN_TEMPLATE].join(","),
       CLERK_API_TIMEOUT_MS: "2000",
+      ...(redis && fleet.fleetEnv(redis)),
     }),
     temp.dir,
+    port,
   );
 
   try {
-    const sessionIds = ["sess_seed_alice", "sess_seed_bob", ...sessions.map((session) => session.sessionId)];
-    const sessionTokens = await Promise.all(sessionIds.map((id) => mintSessionToken(emulator, id)));
+    if (settings.fleet) await fleet.untilFleetServes(app);
+    const sessionIds = ["sess_seed_alice", "sess_seed_bob", ...seed.sessions.map((session) => session.sessionId)];
+    const sessions = await Promise.all(
+      sessionIds.map(async (sessionId) => ({ sessionId, token: await mintSessionToken(emulator, sessionId) })),
+    );
+    const revoked = sessions.pop()!;
     const claims = sessionClaims(emulator.frontendApiHost);
     const hostileTokens = [
       unsignedToken(emulator.privateJwk.kid, claims),
-      tamper(sessionTokens[0]!),
+      tamper(sessions[0]!.token),
       await signWithOtherKey(emulator.privateJwk.kid, claims),
       "not.a.jwt",
     ];
-    const kinds = mixOfRequests(sessionTokens, hostileTokens);
+    const kinds = mixOfRequests(sessions, hostileTokens);
+    // Every worker reuses the revoked session's token before the load: the webhook must drop it everywhere.
+    const revokedBeforeLoad = settings.fleet ? await fleet.askOnEveryWorker(app, revoked) : undefined;
 
     const statusCounts: Record<string, number> = {};
     const unexpected: Array<{ kind: string; status: number }> = [];
+    const reuseWindowMsByTemplate = new Map<string, number>();
+    const noteReuseWindow = (kind: Kind, body: string) => {
+      const template = kind.reuses?.template;
+      if (template && !reuseWindowMsByTemplate.has(template))
+        reuseWindowMsByTemplate.set(
+          template,
+          reusableForMs((JSON.parse(body) as { token: { jwt: string } }).token.jwt),
+        );
+    };
     console.log(
       `Soaking ${app.url} for ${settings.durationSeconds} s: ${kinds.length} request kinds, ${settings.connections} connections…`,
     );
-    console.log(`Server: pid ${app.pid}, ${app.command}`);
+    console.log(`Server: pid ${app.pid}, ${app.command}${settings.fleet ? `, ${fleet.FLEET_WORKERS} workers` : ""}`);
     const loadStartMs = Date.now();
-    const result = await autocannon({
+    // When each unanswered request was sent, in ms after the load started.
+    const lostRequests: LostRequest[] = [];
+    const lose = ({ why, sentAtMs }: LostRequest) => lostRequests.push({ why, sentAtMs: sentAtMs - loadStartMs });
+    const load = autocannon({
       url: app.url,
       connections: settings.connections,
       duration: settings.durationSeconds,
+      timeout: REQUEST_TIMEOUT_SECONDS,
+      setupClient: noticeLostRequests(lose),
       requests: kinds.map((kind) => ({
         method: "GET",
         path: kind.path,
@@ -172,60 +185,104 @@ async function main() {
           const isJson = body.startsWith("{");
           if ((!kind.expected.includes(status) || !isJson) && unexpected.length < 100)
             unexpected.push({ kind: kind.name, status });
+          if (status === 200 && isJson) noteReuseWindow(kind, body);
         },
       })),
     });
+    load.on("reqError", (error) => {
+      // Connection errors are noticed as the connection is made again; a timeout only here.
+      if (error.message === "request timed out")
+        lose({ why: "timed out", sentAtMs: Date.now() - REQUEST_TIMEOUT_SECONDS * 1000 });
+    });
+    const disruptions = settings.fleet
+      ? fleet.disruptFleet({
+          loadStartMs,
+          durationMs: settings.durationSeconds * 1000,
+          app,
+          redis: redis!,
+          emulator,
+          revoked,
+          webhookLines: () => [...webhookLines],
+        })
+      : undefined;
+    const result = await load;
+    const events = await disruptions;
+    const window = { serverPid: app.pid, startMs: loadStartMs, endMs: Date.now() };
 
-    const load = { serverPid: app.pid, startMs: loadStartMs, endMs: Date.now() };
     const samples = app.samples();
-    const { checks: memoryChecks, ...memory } = judgeMemory(samples, load);
-    const last = samples.filter((sample) => sample.pid === app.pid).at(-1);
-    if (!last) throw new Error(`The server (pid ${app.pid}) reported no probe samples:\n${app.output()}`);
+    const calls = clerkCallFigures(kinds, clerkCalls.calls, reuseWindowMsByTemplate, window.endMs - window.startMs);
     const figures = {
-      date: new Date(load.startMs).toISOString(),
+      date: new Date(window.startMs).toISOString(),
       machine: machine(),
       server: { pid: app.pid, command: app.command },
       settings,
       requests: result.requests.total,
       requestsPerSecond: result.requests.average,
+      latencyMs: result.latency,
       errors: result.errors,
       timeouts: result.timeouts,
       statusCounts,
       unexpectedResponses: unexpected.length,
       unexpectedExamples: unexpected.slice(0, 10),
-      memory,
-      eventLoopDelayP99Ms: Number(last.loopDelayP99Ms.toFixed(1)),
-      unhandledRejections: last.unhandledRejections,
-      uncaughtExceptions: last.uncaughtExceptions,
+      lostRequests,
+      clerkCalls: calls,
     };
-    const checks: Array<[string, boolean]> = [
-      [
-        "every answer is one the tests define",
-        figures.unexpectedResponses === 0 && result.errors === 0 && result.timeouts === 0,
-      ],
-      ...memoryChecks.map((check): [string, boolean] => [check.name, check.passed]),
-      [
-        "no unhandled rejections or uncaught exceptions",
-        figures.unhandledRejections === 0 && figures.uncaughtExceptions === 0,
-      ],
-    ];
-
+    // With --fleet, requests lost with the killed worker are judged on their own (scripts/soak-fleet.ts).
+    const answersChecked: [string, boolean] = settings.fleet
+      ? ["every answer is one the route defines", unexpected.length === 0]
+      : [
+          "every answer is one the route defines, and every request is answered",
+          unexpected.length === 0 && lostRequests.length === 0 && result.errors === 0 && result.timeouts === 0,
+        ];
     console.log("\nAnswers by status:", statusCounts);
     console.log(
-      `Requests: ${figures.requests} (${figures.requestsPerSecond.toFixed(0)}/s), connection errors ${result.errors}, timeouts ${result.timeouts}`,
+      `Requests: ${figures.requests} (${figures.requestsPerSecond.toFixed(0)}/s), latency p50 ${result.latency.p50} ms, ` +
+        `p99 ${result.latency.p99} ms, max ${result.latency.max} ms; unanswered ${lostRequests.length} (connection errors ${result.errors}, timeouts ${result.timeouts})`,
     );
-    printMemory(memory);
-    console.log(
-      `Event-loop delay p99: ${figures.eventLoopDelayP99Ms} ms; unhandled rejections ${figures.unhandledRejections}; uncaught exceptions ${figures.uncaughtExceptions}`,
-    );
+    printClerkCalls(calls);
     if (unexpected.length) console.log("Unexpected answers (first 10):", figures.unexpectedExamples);
-    for (const [name, passed] of checks) console.log(`${passed ? "PASS" : "FAIL"}  ${name}`);
 
-    await writeResults("soak", { ...figures, checks: Object.fromEntries(checks), samples });
+    let results: object;
+    let checks: Array<[string, boolean]>;
+    if (events) {
+      const judged = fleet.judgeFleet({ app, events, samples, window, lostRequests, settings, revokedBeforeLoad });
+      checks = [answersChecked, ...judged.checks];
+      results = { ...figures, fleet: judged.figures };
+    } else {
+      const { checks: memoryChecks, ...memory } = judgeMemory(samples, window);
+      const last = samples.filter((sample) => sample.pid === app.pid).at(-1);
+      if (!last) throw new Error(`The server (pid ${app.pid}) reported no probe samples:\n${app.output()}`);
+      const server = {
+        memory,
+        eventLoopDelayP99Ms: Number(last.loopDelayP99Ms.toFixed(1)),
+        unhandledRejections: last.unhandledRejections,
+        uncaughtExceptions: last.uncaughtExceptions,
+      };
+      checks = [
+        answersChecked,
+        ...memoryChecks.map((check): [string, boolean] => [check.name, check.passed]),
+        [
+          "no unhandled rejections or uncaught exceptions",
+          server.unhandledRejections === 0 && server.uncaughtExceptions === 0,
+        ],
+      ];
+      printMemory("Server", memory.samples, memory);
+      console.log(
+        `Event-loop delay p99: ${server.eventLoopDelayP99Ms} ms; unhandled rejections ${server.unhandledRejections}; uncaught exceptions ${server.uncaughtExceptions}`,
+      );
+      results = { ...figures, ...server };
+    }
+    printChecks(checks);
+    await writeResults(settings.fleet ? "soak-fleet" : "soak", {
+      ...results,
+      checks: Object.fromEntries(checks),
+      samples,
+    });
     process.exitCode = checks.every(([, passed]) => passed) ? 0 : 1;
   } finally {
     await app.stop();
     await emulator.close();
+    await redis?.remove();
     await temp.remove();
   }
 }

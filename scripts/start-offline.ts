@@ -4,6 +4,16 @@
  * fake authentication by accident.
  */
 import { assertPortFree, runServer, startOfflineClerk } from "./offline-clerk";
+import { readOptions } from "./command-line";
+
+readOptions({
+  name: "npm run start:offline",
+  summary: "The production build (npm run build first) on 127.0.0.1, against the offline Clerk emulator, started here.",
+  environment: {
+    PORT: "the app's port (default 3000)",
+    EMULATOR_PORT: "the offline emulator's port (default 4010)",
+  },
+});
 
 const port = Number(process.env.PORT ?? 3000);
 await assertPortFree(port, "PORT");

@@ -8,6 +8,15 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, rmSync } from "node:fs";
 import path from "node:path";
+import { readOptions } from "./command-line";
+
+readOptions({
+  name: "npm test",
+  summary:
+    "Every check, in order: the type check, ESLint, Prettier's check, the production build, the Vitest suites and\n" +
+    "the Playwright suite; ends with one line counting every test (docs/testing.md). One suite or file on its own:\n" +
+    "npx vitest run <file>, npx playwright test <spec>.",
+});
 
 const RESULTS = "test-results";
 

@@ -26,19 +26,19 @@ export function spawnNpm(args: string[], env: Record<string, string>) {
 }
 
 /**
- * `command` in the repository with exactly this environment plus PATH and HOME,
+ * `command` in the repository (or `cwd`) with exactly this environment plus PATH and HOME,
  * collecting everything it prints; `detached` puts it in a process group of its own.
  */
 export function spawnCaptured(
   command: string,
   args: string[],
   env: Record<string, string>,
-  { detached }: { detached: boolean },
+  { detached, cwd = REPO_ROOT }: { detached: boolean; cwd?: string },
 ) {
   // Typed loosely: Remix's globals declare NODE_ENV required, and `npm start` is meant to run without it.
   const childEnv: Record<string, string> = { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "", ...env };
   const child = spawn(command, args, {
-    cwd: REPO_ROOT,
+    cwd,
     env: childEnv as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
     detached,

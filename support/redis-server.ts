@@ -1,11 +1,21 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { existsSync } from "node:fs";
 import { once } from "node:events";
 import { createConnection } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { exitWith } from "../server/read-config";
 import { freePort } from "./app-server";
 import { makeTempDir } from "./temp-dir";
 
 export const REDIS_SERVER = process.env.REDIS_SERVER ?? "/usr/bin/redis-server";
+
+/** For the scripts that start one: stops with what to install when redis-server is not there. */
+export function assertRedisServerInstalled() {
+  if (!existsSync(REDIS_SERVER))
+    exitWith(
+      `${REDIS_SERVER} is missing: install Debian's redis-server (apt-get install redis-server) or set REDIS_SERVER.`,
+    );
+}
 
 export interface LocalRedis {
   url: string;

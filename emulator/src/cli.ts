@@ -1,4 +1,5 @@
 import { parseArgs } from "node:util";
+import { z } from "zod";
 import { parseRateLimit } from "./faults";
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, startEmulator } from "./index";
 import { appEnvOf, emulatorEnv, formatEnvLines } from "./print-env";
@@ -147,12 +148,15 @@ async function main(): Promise<void> {
   );
 }
 
+// One message, never a stack trace; the usage only when asked for.
 main().catch((error: NodeJS.ErrnoException) => {
   if (error.code === "EADDRINUSE") {
     console.error(`${error.message} Stop whatever uses it, or choose another port with --port.`);
+  } else if (error instanceof z.ZodError) {
+    console.error(`Invalid emulator options:\n${z.prettifyError(error)}`);
   } else {
     console.error(error instanceof Error ? error.message : error);
-    if (error.code?.startsWith("ERR_PARSE_ARGS")) console.error(`\n${USAGE}`);
   }
+  if (error.code !== "EADDRINUSE") console.error("Run `npm run emulator -- --help` for every flag.");
   process.exit(1);
 });

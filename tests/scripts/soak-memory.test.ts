@@ -31,6 +31,8 @@ function samplesOf(shape: Shape, seconds = 60, pid = SERVER_PID): ProbeSample[] 
     const s = ms / 1000;
     samples.push({
       pid,
+      ppid: 1,
+      startedAtMs: LOAD_START_MS - 5000,
       atMs: LOAD_START_MS + ms,
       rssBytes: shape.rssMb(s) * MB,
       heapUsedAfterGcBytes: shape.heapMb(s) * MB,
