@@ -13,7 +13,7 @@ import { pathToFileURL } from "node:url";
 import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
 import { developmentBuild } from "./dev-reload";
-import { prefixLogLines } from "./log-prefix";
+import { prefixLogLines } from "./log-lines";
 import { exitWith, readConfig } from "./read-config";
 import { remixHandler } from "./remix-handler";
 import { requestLog } from "./request-log";

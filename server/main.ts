@@ -5,7 +5,7 @@
  */
 import cluster from "node:cluster";
 import { superviseWorkers } from "./cluster";
-import { prefixLogLines } from "./log-prefix";
+import { prefixLogLines } from "./log-lines";
 import { readConfig } from "./read-config";
 
 const { workers } = readConfig();

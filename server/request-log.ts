@@ -1,5 +1,5 @@
 import type { RequestHandler } from "express";
-import { logLine } from "./log-prefix";
+import { logLine } from "./log-lines";
 
 /**
  * One line per request: method, path, status, milliseconds. Never the query
