@@ -20,18 +20,27 @@ function prefixed(text: string): string {
 // Request-log lines not yet written: the responses that finish in one turn of the event loop
 // cost one write to stdout, not one each. Anything else written flushes them first, in order.
 let pendingLines = "";
+let pendingBytes = 0;
+// A write of at most PIPE_BUF bytes reaches a pipe whole: a reader of stdout and stderr
+// together (a supervisor, the tests) never sees a line cut by another write.
+const WHOLE_WRITE_BYTES = 4096;
 
 function flushPendingLines(): void {
   if (pendingLines === "") return;
   process.stdout.write(pendingLines);
   pendingLines = "";
+  pendingBytes = 0;
 }
 process.on("exit", flushPendingLines);
 
 /** Writes one request-log line to stdout, prefixed, with the others of this turn of the event loop. */
 export function logLine(line: string): void {
+  const text = prefixed(line);
+  const bytes = Buffer.byteLength(text);
+  if (pendingBytes + bytes > WHOLE_WRITE_BYTES) flushPendingLines();
   if (pendingLines === "") setImmediate(flushPendingLines);
-  pendingLines += prefixed(line);
+  pendingLines += text;
+  pendingBytes += bytes;
 }
 
 function writeNow(stream: NodeJS.WriteStream, text: string): void {
