@@ -76,7 +76,13 @@ export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator
   const port = Number(process.env.EMULATOR_PORT ?? 4010);
   await assertPortFree(port, "EMULATOR_PORT");
   // Clerk's session webhooks, to the app's endpoint: sign-outs and revocations reach it at once.
-  const emulator = await startEmulator({ port, webhooks: { url: `${appUrl}/api/webhooks/clerk` } });
+  const emulator = await startEmulator({
+    port,
+    webhooks: { url: `${appUrl}/api/webhooks/clerk` },
+    // Beside the app's lines ([server], [worker N]); the app logs the Frontend API requests it proxies.
+    log: (line) => console.log(`[emulator] ${line}`),
+    logProxiedRequests: false,
+  });
   const appPort = new URL(appUrl).port;
   Object.assign(process.env, offlineClerkEnv(emulator), {
     // Session tokens are accepted from the app's own pages only, by either name of this machine.

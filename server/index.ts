@@ -6,12 +6,14 @@
 import { installGlobals, type ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
+import cluster from "node:cluster";
 import { createServer } from "node:http";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
 import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
 import { developmentBuild } from "./dev-reload";
+import { prefixLogLines } from "./log-lines";
 import { exitWith, readConfig } from "./read-config";
 import { remixHandler } from "./remix-handler";
 import { requestLog } from "./request-log";
@@ -24,6 +26,9 @@ import {
 import { acceptAbsoluteForm, requestTarget } from "./request-target";
 import { securityHeaders } from "./security-headers";
 
+// Each line says which process wrote it; of a fleet's workers, the first shows Clerk's banner.
+const { worker } = cluster;
+prefixLogLines(worker ? `worker ${worker.id}` : "server", { clerkBanner: (worker?.id ?? 1) === 1 });
 installGlobals({ nativeFetch: true });
 
 // `npm start` serves production even without NODE_ENV, as the README starts it. Read when

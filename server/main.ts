@@ -5,10 +5,13 @@
  */
 import cluster from "node:cluster";
 import { superviseWorkers } from "./cluster";
+import { prefixLogLines } from "./log-lines";
 import { readConfig } from "./read-config";
 
 const { workers } = readConfig();
 if (workers > 1 && cluster.isPrimary) {
+  // Its workers prefix their own lines (server/index.ts).
+  prefixLogLines("primary", { clerkBanner: false });
   superviseWorkers(workers);
 } else {
   if (cluster.isWorker) {

@@ -1,4 +1,5 @@
 import type { RequestHandler } from "express";
+import { logLine } from "./log-lines";
 
 /**
  * One line per request: method, path, status, milliseconds. Never the query
@@ -8,7 +9,7 @@ export const requestLog: RequestHandler = (req, res, next) => {
   const started = performance.now();
   res.on("finish", () => {
     const path = req.originalUrl.split("?")[0];
-    console.log(`${req.method} ${path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
+    logLine(`${req.method} ${path} ${res.statusCode} ${(performance.now() - started).toFixed(1)}ms`);
   });
   next();
 };

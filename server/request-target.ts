@@ -8,6 +8,12 @@ import { sendJsonError } from "./request-guards";
  */
 const UNRESERVED_ESCAPE = /%(?:2[DEde]|3\d|[46][1-9A-Fa-f]|[57][\dAa]|5[Ff]|7[Ee])/g;
 
+/**
+ * Segments of letters, digits, `_`, `-` and `~` only: no escape, dot segment or backslash
+ * that WHATWG URL would change, so such a path is canonical as it is (most requests).
+ */
+const PLAIN_PATH = /^(?:\/[\w~-]+)*\/?$/;
+
 /** A host (name, IPv4 or [IPv6]) and an optional port: nothing a URL could read as more. */
 const HOST_PATTERN = /^(?:\[[\dA-Fa-f:.]+\]|[\w.-]+)(?::\d{1,5})?$/;
 
@@ -18,6 +24,7 @@ const HOST_PATTERN = /^(?:\[[\dA-Fa-f:.]+\]|[\w.-]+)(?::\d{1,5})?$/;
  * against it, so that //elsewhere/ stays a path.
  */
 function canonicalPath(path: string): string {
+  if (PLAIN_PATH.test(path)) return path;
   const decoded = path.replace(UNRESERVED_ESCAPE, (escape) => String.fromCharCode(parseInt(escape.slice(1), 16)));
   return new URL(`http://path.invalid${decoded}`).pathname;
 }

@@ -102,7 +102,28 @@ export interface AppServer {
 /** Starts the production server on this port (default: a free one) and waits until it answers. */
 export async function startAppServer(env: Record<string, string>, port?: number): Promise<AppServer> {
   port ??= await freePort();
-  const server = spawnNpmStart(env, port);
+  // With WEB_CONCURRENCY the first worker serves while the primary starts the others.
+  const fleet = (env.WEB_CONCURRENCY ?? "1") !== "1";
+  return served(spawnNpmStart(env, port), port, fleet ? ALL_WORKERS_SERVING : undefined);
+}
+
+// @remix-run/serve's command, run with node directly so that its pid is the server's own.
+const REMIX_SERVE = path.join(REPO_ROOT, "node_modules/@remix-run/serve/dist/cli.js");
+
+/**
+ * `remix-serve build/index.js`: Remix's own server (Express, compression,
+ * static files, morgan's log, @remix-run/express) serving the same build that
+ * `npm start` serves, with the same environment, on a free port of 127.0.0.1.
+ * The bench's baseline for what the app's server around Remix costs.
+ */
+export async function startRemixServe(env: Record<string, string>): Promise<AppServer> {
+  const port = await freePort();
+  const serverEnv = { ...env, PORT: String(port), HOST: "127.0.0.1", NODE_ENV: "production" };
+  return served(spawnCaptured("node", [REMIX_SERVE, "build/index.js"], serverEnv, { detached: true }), port);
+}
+
+/** Waits until a started server answers `/healthz` (and prints `readyLine`, when given); stops it if it never does. */
+async function served(server: ReturnType<typeof spawnCaptured>, port: number, readyLine?: RegExp): Promise<AppServer> {
   const url = `http://127.0.0.1:${port}`;
   const stop = async () => {
     if (!server.isRunning()) return;
@@ -111,8 +132,7 @@ export async function startAppServer(env: Record<string, string>, port?: number)
   };
   try {
     await waitUntilServed(`${url}/healthz`, server, 30_000);
-    // With WEB_CONCURRENCY the first worker serves while the primary starts the others.
-    if ((env.WEB_CONCURRENCY ?? "1") !== "1") await waitUntilOutput(server, ALL_WORKERS_SERVING, 30_000);
+    if (readyLine) await waitUntilOutput(server, readyLine, 30_000);
   } catch (error) {
     await stop();
     throw error;

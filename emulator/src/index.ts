@@ -50,6 +50,11 @@ export interface EmulatorOptions {
   faults?: FaultsInput;
   /** One line per request; default console.log. */
   log?: (line: string) => void;
+  /**
+   * Also log the requests an app's Frontend API proxy forwards (they carry Clerk-Proxy-Url),
+   * which that app logs itself. Default true.
+   */
+  logProxiedRequests?: boolean;
   /** Where to POST signed session.ended / .removed / .revoked events; signingSecret default: a new whsec_ one. */
   webhooks?: { url: string; signingSecret?: string };
 }
@@ -108,6 +113,7 @@ const optionsSchema = z.object({
   latencyMs: z.number().min(0).default(0),
   faults: z.custom<FaultsInput>((value) => typeof value === "object" && value !== null).default({}),
   log: z.custom<(line: string) => void>((value) => typeof value === "function").default(() => console.log),
+  logProxiedRequests: z.boolean().default(true),
   webhooks: z
     .object({ url: z.url(), signingSecret: z.string().startsWith("whsec_").default(newSigningSecret) })
     .optional(),
@@ -174,6 +180,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     latencyMs: settings.latencyMs,
     faults,
     log: settings.log,
+    logProxiedRequests: settings.logProxiedRequests,
     requests,
   }).fetch;
 

@@ -17,6 +17,7 @@ export interface AppOptions {
   latencyMs: number;
   faults: FaultInjector;
   log: (line: string) => void;
+  logProxiedRequests: boolean;
   /** Counts the requests being answered right now. */
   requests: { inFlight: number };
 }
@@ -90,7 +91,13 @@ export function createApp(context: EmulatorContext, options: AppOptions): Hono {
   const overrideMethod = methodOverride({ app, query: "_method" });
   app.use("/v1/client/*", overrideMethod);
   app.use("/v1/environment", overrideMethod);
-  app.use(requestLog(options.log));
+  const logRequest = requestLog(options.log);
+  // A proxying app logs what it forwards itself: one line per request, not two.
+  app.use(
+    options.logProxiedRequests
+      ? logRequest
+      : (c, next) => (c.req.header("Clerk-Proxy-Url") ? next() : logRequest(c, next)),
+  );
   app.use(countInFlight(options.requests));
 
   const authenticated = requireSecretKey(options.secretKey);

@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: the token route with template-token reuse on and off, and
- * the authentication-only floor (`GET /api/me`), under the same load, against
+ * the authentication-only floor (`GET /api/me`) served by this app's server and
+ * by `remix-serve` (the same build), under the same load, against
  * the offline emulator with a simulated Clerk round trip; then how Clerk calls
  * grow with sessions, memory per cached token, and the home page's JavaScript
  * and render time. Prints Markdown tables, ratios and a PASS/FAIL line per
@@ -11,7 +12,7 @@
  */
 import os from "node:os";
 import { startEmulator } from "../../emulator/src/index";
-import { startAppServer, type AppServer } from "../../support/app-server";
+import { startAppServer, startRemixServe, type AppServer } from "../../support/app-server";
 import { templateTokenCallCounter } from "../../support/clerk-calls";
 import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 import { writeSeedWithSessions } from "../../support/seed-sessions";
@@ -69,17 +70,18 @@ async function main() {
     );
     const warmUpToken = tokens[settings.sessions]!;
 
-    console.log("Starting the production server twice: reuse on, and TOKEN_CACHE=off…");
-    const [reuseOn, reuseOff] = await Promise.all([
+    console.log("Starting the production server twice (reuse on, and TOKEN_CACHE=off) and remix-serve…");
+    const [reuseOn, reuseOff, remixServe] = await Promise.all([
       startAppServer(appEnvFor(emulator, { TOKEN_CACHE: "on" })),
       startAppServer(appEnvFor(emulator, { TOKEN_CACHE: "off" })),
+      startRemixServe(appEnvFor(emulator)),
     ]);
-    servers.push(reuseOn, reuseOff);
+    servers.push(reuseOn, reuseOff, remixServe);
 
     const main = await measureMainScenarios(
       settings,
       clerkCalls,
-      { reuseOn, reuseOff },
+      { reuseOn, reuseOff, remixServe },
       { main: tokens.slice(0, settings.sessions), warmUp: warmUpToken },
     );
     const sample = await sampleTemplateToken(main.onUrl, warmUpToken);

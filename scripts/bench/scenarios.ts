@@ -8,11 +8,16 @@ import { pairedThroughputRatio, summarize, type Summary } from "./statistics";
 export const TOKEN_ROUTE = "/api/get-token-example";
 export const FLOOR_ROUTE = "/api/me";
 export const REFERENCE_ROUTE = "/healthz";
+/** What remix-serve serves in the bench: the same build's authentication-only route. */
+export const REMIX_SERVE_ROUTE = FLOOR_ROUTE;
 export const GROWTH_SESSIONS = [1, 10, 100, 1000];
 const WARM_UP_SECONDS = 3;
 
-/** The main load: the reference route, the authentication-only floor, and the token route with reuse on and off. */
-export type Scenario = "reference" | "floor" | "on" | "off";
+/**
+ * The main load: the reference route, the authentication-only floor, the same
+ * floor route served by remix-serve, and the token route with reuse on and off.
+ */
+export type Scenario = "reference" | "floor" | "remixServe" | "on" | "off";
 
 export type GrowthRun = Summary & { sessions: number; allowedCalls: number };
 
@@ -32,20 +37,21 @@ function mainLoadOf(settings: Settings, clerkCalls: ClerkCallCounter): LoadOptio
 export async function measureMainScenarios(
   settings: Settings,
   clerkCalls: ClerkCallCounter,
-  servers: { reuseOn: AppServer; reuseOff: AppServer },
+  servers: { reuseOn: AppServer; reuseOff: AppServer; remixServe: AppServer },
   tokens: { main: string[]; warmUp: string },
 ) {
-  const { reuseOn, reuseOff } = servers;
+  const { reuseOn, reuseOff, remixServe } = servers;
   const mainLoad = mainLoadOf(settings, clerkCalls);
   const scenarios: Record<Scenario, { url: string; serverPid: number }> = {
     reference: { url: `${reuseOn.url}${REFERENCE_ROUTE}`, serverPid: reuseOn.pid },
     floor: { url: `${reuseOn.url}${FLOOR_ROUTE}`, serverPid: reuseOn.pid },
+    remixServe: { url: `${remixServe.url}${REMIX_SERVE_ROUTE}`, serverPid: remixServe.pid },
     on: { url: `${reuseOn.url}${TOKEN_ROUTE}`, serverPid: reuseOn.pid },
     off: { url: `${reuseOff.url}${TOKEN_ROUTE}`, serverPid: reuseOff.pid },
   };
 
   console.log("Warming the servers up…");
-  for (const name of ["floor", "on", "floor", "on", "off", "reference"] as const) {
+  for (const name of ["floor", "on", "remixServe", "floor", "on", "remixServe", "off", "reference"] as const) {
     await load(scenarios[name].url, [tokens.warmUp], { ...mainLoad, duration: WARM_UP_SECONDS });
   }
 
@@ -54,9 +60,9 @@ export async function measureMainScenarios(
   );
   // The machine's speed drifts over seconds (other tenants of the host, the
   // servers' heaps), so scenarios take short turns, reuse on always next to
-  // reuse off and the floor, in an order reversed every other round.
-  const order: Scenario[] = ["reference", "floor", "on", "off"];
-  const runs: Record<Scenario, Run[]> = { reference: [], floor: [], on: [], off: [] };
+  // remix-serve and reuse off, in an order reversed every other round.
+  const order: Scenario[] = ["reference", "floor", "remixServe", "on", "off"];
+  const runs: Record<Scenario, Run[]> = { reference: [], floor: [], remixServe: [], on: [], off: [] };
   let onStarted: number | undefined;
   let onEnded = 0;
   for (let round = 0; round < settings.rounds; round += 1) {
@@ -71,17 +77,23 @@ export async function measureMainScenarios(
   const summaries: Record<Scenario, Summary> = {
     reference: summarize(runs.reference),
     floor: summarize(runs.floor),
+    remixServe: summarize(runs.remixServe),
     on: summarize(runs.on),
     off: summarize(runs.off),
   };
   return { onUrl: scenarios.on.url, runs, summaries, onSeconds: (onEnded - (onStarted ?? onEnded)) / 1000 };
 }
 
-/** Reuse on against reuse off and against the floor, round by round, and reuse-on p99 against reuse-off p50. */
+/**
+ * Reuse on against reuse off, the floor and remix-serve's floor, and the floor
+ * against remix-serve's, round by round; reuse-on p99 against reuse-off p50.
+ */
 export function compareScenarios(runs: Record<Scenario, Run[]>, summaries: Record<Scenario, Summary>) {
   return {
     onOverOffThroughput: pairedThroughputRatio(runs.on, runs.off),
     onOverFloorThroughput: pairedThroughputRatio(runs.on, runs.floor),
+    onOverRemixServeThroughput: pairedThroughputRatio(runs.on, runs.remixServe),
+    floorOverRemixServeThroughput: pairedThroughputRatio(runs.floor, runs.remixServe),
     onP99OverOffP50: summaries.on.p99Ms / summaries.off.p50Ms,
   };
 }
