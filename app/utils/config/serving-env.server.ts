@@ -1,0 +1,76 @@
+import { availableParallelism } from "node:os";
+import { z } from "zod";
+
+/** The variables that say how this server listens, runs its workers and reuses tokens. */
+
+const MAX_ENTRIES_MESSAGE = "must be a whole number of tokens from 1 to 1000000";
+const WORKERS_MESSAGE = "must be a whole number of worker processes from 1 to 64, or auto (one per CPU core)";
+const REDIS_TIMEOUT_MESSAGE =
+  "must be a whole number of milliseconds from 5 to 2000: how long a request waits for Redis before using its own process's tokens";
+const REDIS_URL_MESSAGE =
+  "must be a redis:// or rediss:// URL such as redis://127.0.0.1:6379 (or unset, to reuse tokens in each process only)";
+const WEBHOOK_SECRET_MESSAGE =
+  "must be your webhook endpoint's signing secret, whsec_ followed by base64 (Clerk Dashboard → Webhooks → the endpoint → Signing Secret), or unset to turn webhooks off";
+const PORT_MESSAGE = "must be a port number from 1 to 65535, such as 3000";
+
+export const servingSchema = {
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(off|[1-9])$/, "must be off (the default: no proxy in front) or the number of proxies in front, 1 to 9")
+    .default("off")
+    .transform((value) => (value === "off" ? 0 : Number(value))),
+  PORT: z.coerce
+    .number({ error: PORT_MESSAGE })
+    .int(PORT_MESSAGE)
+    .min(1, PORT_MESSAGE)
+    .max(65_535, PORT_MESSAGE)
+    .default(3000),
+  HOST: z.string().trim().min(1).default("127.0.0.1"),
+  TOKEN_CACHE: z
+    .enum(["on", "off"], { error: "must be on (reuse template tokens) or off (call Clerk on every request)" })
+    .default("on"),
+  TOKEN_CACHE_MAX_ENTRIES: z.coerce
+    .number({ error: MAX_ENTRIES_MESSAGE })
+    .int(MAX_ENTRIES_MESSAGE)
+    .min(1, MAX_ENTRIES_MESSAGE)
+    .max(1_000_000, MAX_ENTRIES_MESSAGE)
+    .default(10_000),
+  WEB_CONCURRENCY: z
+    .string()
+    .trim()
+    .regex(/^(auto|[1-9]\d?)$/, WORKERS_MESSAGE)
+    .transform((value) => (value === "auto" ? availableParallelism() : Number(value)))
+    .pipe(z.number().max(64, WORKERS_MESSAGE))
+    .default(1),
+  REDIS_URL: z
+    .string()
+    .refine((url) => URL.canParse(url) && ["redis:", "rediss:"].includes(new URL(url).protocol), REDIS_URL_MESSAGE)
+    .optional(),
+  REDIS_TIMEOUT_MS: z.coerce
+    .number({ error: REDIS_TIMEOUT_MESSAGE })
+    .int(REDIS_TIMEOUT_MESSAGE)
+    .min(5, REDIS_TIMEOUT_MESSAGE)
+    .max(2000, REDIS_TIMEOUT_MESSAGE)
+    .default(50),
+  CLERK_WEBHOOK_SIGNING_SECRET: z
+    .string()
+    .trim()
+    .regex(/^whsec_[A-Za-z0-9+/]{16,}={0,2}$/, WEBHOOK_SECRET_MESSAGE)
+    .optional(),
+};
+
+type ServingVars = z.output<z.ZodObject<typeof servingSchema>>;
+
+/** Where to listen, behind how many proxies, with how many workers, and how tokens are reused. */
+export function servingConfigOf(vars: ServingVars) {
+  return {
+    port: vars.PORT,
+    host: vars.HOST,
+    tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
+    workers: vars.WEB_CONCURRENCY,
+    redis: vars.REDIS_URL ? { url: vars.REDIS_URL, timeoutMs: vars.REDIS_TIMEOUT_MS } : undefined,
+    webhookSigningSecret: vars.CLERK_WEBHOOK_SIGNING_SECRET,
+    /** How many proxies in front of this server to trust for X-Forwarded-* (Express's `trust proxy`); 0 trusts none. */
+    trustedProxies: vars.TRUST_PROXY,
+  };
+}
