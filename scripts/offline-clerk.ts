@@ -3,6 +3,7 @@
  * Clerk and the offline emulator, and starting the emulator when it is used.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { exitWith } from "../server/read-config";
@@ -55,14 +56,27 @@ export const SEEDED_TEMPLATES = seed.jwt_templates.map((template) => template.na
 const PROXY_PATH = "/__clerk";
 
 /**
+ * The secret key the launchers start the emulator with. Its production instance would otherwise
+ * have an sk_live_ key, and an sk_live_ key never edits templates, however configured
+ * (docs/decisions/025-template-editors-and-the-emulator-marker.md): an sk_test_ one lets the studio
+ * work offline with no exception to that rule. Clerk's SDKs take the instance's kind from the
+ * publishable key (pk_live_), so the rest behaves as on a production instance.
+ */
+export function offlineSecretKey(): string {
+  return `sk_test_${randomBytes(24).toString("base64url")}`;
+}
+
+/**
  * The environment that points the app at a running emulator, as real keys
- * point it at Clerk. clerk-js is loaded through the proxy too: on plain http
+ * point it at Clerk, and says so (OFFLINE_EMULATOR): the app never guesses it
+ * from the URL. clerk-js is loaded through the proxy too: on plain http
  * it must be named explicitly (CLERK_JS), or clerk-react asks for https.
  */
 export function offlineClerkEnv(emulator: RunningEmulator): Record<string, string> {
   const proxyPath = process.env.CLERK_PROXY_URL ?? PROXY_PATH;
   return {
     ...appEnvOf(emulator),
+    OFFLINE_EMULATOR: "on",
     CLERK_PROXY_URL: proxyPath,
     CLERK_JS: `${proxyPath}/npm/@clerk/clerk-js@5/dist/clerk.browser.js`,
     // Every template the emulator has, so one made in the studio gets a token without a restart.
@@ -76,7 +90,11 @@ export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator
   const port = Number(process.env.EMULATOR_PORT ?? 4010);
   await assertPortFree(port, "EMULATOR_PORT");
   // Clerk's session webhooks, to the app's endpoint: sign-outs and revocations reach it at once.
-  const emulator = await startEmulator({ port, webhooks: { url: `${appUrl}/api/webhooks/clerk` } });
+  const emulator = await startEmulator({
+    port,
+    secretKey: offlineSecretKey(),
+    webhooks: { url: `${appUrl}/api/webhooks/clerk` },
+  });
   const appPort = new URL(appUrl).port;
   Object.assign(process.env, offlineClerkEnv(emulator), {
     // Session tokens are accepted from the app's own pages only, by either name of this machine.

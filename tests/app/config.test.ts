@@ -75,8 +75,17 @@ describe("loadConfig", () => {
       path: "/__clerk",
       target: "https://frontend-api.clerk.dev",
     });
-    const offline = { ...valid, CLERK_API_URL: "http://127.0.0.1:4010", CLERK_PROXY_URL: "/__clerk" };
+    const offline = {
+      ...valid,
+      CLERK_API_URL: "http://127.0.0.1:4010",
+      CLERK_PROXY_URL: "/__clerk",
+      OFFLINE_EMULATOR: "on",
+    };
     expect(loadConfig(offline).clerkProxy).toMatchObject({ path: "/__clerk", target: "http://127.0.0.1:4010" });
+    // A Backend API on loopback without the launcher's word is not the emulator: an egress proxy, say.
+    expect(loadConfig({ ...offline, OFFLINE_EMULATOR: undefined }).clerkProxy).toMatchObject({
+      target: "https://frontend-api.clerk.dev",
+    });
   });
 
   it("reads CLERK_JWT_KEY written on one line with literal \\n as the same key", () => {
@@ -117,13 +126,36 @@ describe("loadConfig", () => {
   });
 
   it("turns template editing on with the emulator, and with sk_test_ keys only when asked", () => {
-    const offline = { ...valid, CLERK_SECRET_KEY: "sk_test_x", CLERK_API_URL: "http://127.0.0.1:4010" };
+    const offline = {
+      ...valid,
+      CLERK_SECRET_KEY: "sk_test_x",
+      CLERK_API_URL: "http://127.0.0.1:4010",
+      OFFLINE_EMULATOR: "on",
+    };
     expect(loadConfig(offline).templateEditing).toBe(true);
     expect(loadConfig({ ...offline, TEMPLATE_EDITING: "off" }).templateEditing).toBe(false);
     const development = { ...valid, CLERK_SECRET_KEY: "sk_test_x" };
     expect(loadConfig(development).templateEditing).toBe(false);
     expect(loadConfig({ ...development, TEMPLATE_EDITING: "on" }).templateEditing).toBe(true);
     expect(loadConfig(valid).templateEditing).toBe(false);
+  });
+
+  it("never turns template editing on with an sk_live_ key, however configured", () => {
+    const settings = {
+      TEMPLATE_EDITING: [undefined, "off"],
+      OFFLINE_EMULATOR: [undefined, "on", "off"],
+      CLERK_API_URL: [undefined, "http://127.0.0.1:4010", "http://localhost:4010", "http://[::1]:4010"],
+      CLERK_PROXY_URL: [undefined, "/__clerk"],
+    };
+    let combinations = [{ ...valid }] as Record<string, string | undefined>[];
+    for (const [name, values] of Object.entries(settings)) {
+      combinations = combinations.flatMap((env) => values.map((value) => ({ ...env, [name]: value })));
+    }
+    expect(combinations).toHaveLength(48);
+    for (const env of combinations) {
+      expect(loadConfig(env).templateEditing, JSON.stringify(env)).toBe(false);
+      expect(configError({ ...env, TEMPLATE_EDITING: "on" })).toContain("refused with a production key (sk_live_)");
+    }
   });
 
   it("refuses TEMPLATE_EDITING=on with a production key, saying what to do instead", () => {
@@ -170,8 +202,13 @@ describe("loadConfig", () => {
     expect(loadConfig(valid).authorizedParties).toBeUndefined();
   });
 
-  it("knows a Backend API on loopback is the offline emulator", () => {
-    expect(loadConfig({ ...valid, CLERK_API_URL: "http://127.0.0.1:4010" }).usesOfflineEmulator).toBe(true);
+  it("knows the offline emulator by the launchers' OFFLINE_EMULATOR=on, not by a Backend API on loopback", () => {
+    const loopback = { ...valid, CLERK_API_URL: "http://127.0.0.1:4010", OFFLINE_SIGN_IN_HINT: "Sign in as …" };
+    expect(loadConfig(loopback)).toMatchObject({ usesOfflineEmulator: false, offlineSignInHint: undefined });
+    expect(loadConfig({ ...loopback, OFFLINE_EMULATOR: "on" })).toMatchObject({
+      usesOfflineEmulator: true,
+      offlineSignInHint: "Sign in as …",
+    });
   });
 
   it.each([
@@ -205,6 +242,7 @@ describe("loadConfig", () => {
     ["CLERK_JWT_TEMPLATES", { CLERK_JWT_TEMPLATES: "*,test" }, /CLERK_JWT_TEMPLATES is either \* .* or a list/],
     ["CLERK_JWT_TEMPLATES", { CLERK_JWT_TEMPLATES: "**" }, /CLERK_JWT_TEMPLATES\.0 must be .* or \* alone/],
     ["TEMPLATE_EDITING", { TEMPLATE_EDITING: "yes" }, /TEMPLATE_EDITING must be on .* or off/],
+    ["OFFLINE_EMULATOR", { OFFLINE_EMULATOR: "yes" }, /OFFLINE_EMULATOR must be on only where the offline emulator/],
     [
       "TEMPLATE_LIST_REFRESH_SECONDS",
       { TEMPLATE_LIST_REFRESH_SECONDS: "0" },

@@ -4,7 +4,7 @@ import { callBackendApi } from "../../support/backend-api";
 import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 import { tamper } from "../../support/forge";
 import { startLocalRedis, type LocalRedis } from "../../support/redis-server";
-import { startTestEmulator, type TestEmulator } from "../support/emulator";
+import { startLaunchedEmulator, type TestEmulator } from "../support/emulator";
 
 /** The studio's save, as its fetcher posts it: Remix answers with the action's JSON. */
 const STUDIO_DATA = "_data=routes%2Ftemplates.%24templateId";
@@ -17,7 +17,7 @@ let aliceToken: string;
 const backendCalls: string[] = [];
 
 beforeAll(async () => {
-  emulator = await startTestEmulator({ log: (line) => backendCalls.push(line) });
+  emulator = await startLaunchedEmulator({ log: (line) => backendCalls.push(line) });
   app = await startAppServer(appEnvFor(emulator, { CLERK_JWT_TEMPLATES: "*", TEMPLATE_LIST_REFRESH_SECONDS: "3600" }));
   aliceToken = await mintSessionToken(emulator, "sess_seed_alice");
 });

@@ -93,6 +93,12 @@ export const clerkSchema = {
     .min(1000, PROXY_TIMEOUT_MESSAGE)
     .max(120_000, PROXY_TIMEOUT_MESSAGE)
     .default(15_000),
+  OFFLINE_EMULATOR: z
+    .enum(["on", "off"], {
+      error:
+        "must be on only where the offline emulator runs (npm run dev, start:offline and fleet set it when they start one), or off",
+    })
+    .default("off"),
   OFFLINE_SIGN_IN_HINT: z.string().trim().max(500, "must be at most 500 characters").optional(),
 };
 
@@ -101,8 +107,9 @@ type ClerkVars = z.output<z.ZodObject<typeof clerkSchema>>;
 /** Which instance, how to reach its APIs, and whose session tokens count. */
 export function clerkConfigOf(vars: ClerkVars) {
   const apiUrl = new URL(vars.CLERK_API_URL);
-  // A Backend API on this machine can only be the offline emulator, which serves the Frontend API too.
-  const usesOfflineEmulator = ["127.0.0.1", "localhost", "[::1]"].includes(apiUrl.hostname);
+  // Said by the launcher that started the emulator, never guessed from the URL: a Backend API on
+  // loopback may as well be an egress proxy or a sidecar in front of real Clerk (decision 025).
+  const usesOfflineEmulator = vars.OFFLINE_EMULATOR === "on";
   return {
     secretKey: vars.CLERK_SECRET_KEY,
     publishableKey: vars.CLERK_PUBLISHABLE_KEY,
@@ -123,6 +130,7 @@ export function clerkConfigOf(vars: ClerkVars) {
           // Clerk-Proxy-Url as configured when it is a full URL; else it is made from each request's origin.
           url: URL.canParse(vars.CLERK_PROXY_URL) ? vars.CLERK_PROXY_URL : undefined,
           timeoutMs: vars.CLERK_PROXY_TIMEOUT_MS,
+          // The emulator serves the Frontend API beside the Backend API.
           target: vars.CLERK_FRONTEND_API_URL ?? (usesOfflineEmulator ? apiUrl.origin : CLERK_FRONTEND_API),
         }
       : undefined,

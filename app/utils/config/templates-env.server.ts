@@ -44,17 +44,20 @@ export const templatesSchema = {
 type TemplatesVars = z.output<z.ZodObject<typeof templatesSchema>>;
 
 /**
- * Editing templates is on by default with the emulator, on request with a development
- * instance, and refused with a production instance's key, where a slip would break live tokens.
+ * Editing templates is on by default with the emulator, on request with a development instance,
+ * and never with a production key (sk_live_), whatever asks for it: a slip would change live
+ * tokens (docs/decisions/025-template-editors-and-the-emulator-marker.md).
  */
 function templateEditingOf(setting: "on" | "off" | undefined, secretKey: string, offline: boolean): boolean {
-  if (setting === "on" && secretKey.startsWith("sk_live_")) {
+  const productionKey = secretKey.startsWith("sk_live_");
+  if (setting === "on" && productionKey) {
     throw new ConfigError([
       "TEMPLATE_EDITING=on is refused with a production key (sk_live_): editing would change live tokens. " +
         "Use a development instance's sk_test_ key, or unset TEMPLATE_EDITING.",
     ]);
   }
-  return setting === undefined ? offline : setting === "on";
+  if (productionKey) return false;
+  return (setting ?? (offline ? "on" : "off")) === "on";
 }
 
 /** Which templates a request may name, and whether the studio may write them. */
