@@ -40,7 +40,7 @@ export function clerkKeysConfigured(): boolean {
 
 /** The emulator's default seed: the users the banner names and the templates the app allows. */
 const seed = JSON.parse(readFileSync(DEFAULT_SEED_FILE, "utf8")) as {
-  users: Array<{ email_address: string; password: string }>;
+  users: Array<{ email_address: string; password: string; public_metadata?: { role?: string } }>;
   jwt_templates: Array<{ name: string }>;
 };
 
@@ -48,6 +48,12 @@ const seed = JSON.parse(readFileSync(DEFAULT_SEED_FILE, "utf8")) as {
 const SIGN_IN_HINT = `Sign in as ${seed.users
   .map((user) => `${user.email_address} / ${user.password}`)
   .join(" or ")}, or sign up with any email and the code ${TEST_MODE_EMAIL_CODE}.`;
+
+/** Who may edit templates offline: the seed's admins (alice), by the address the banner names. */
+const SEEDED_EDITORS = seed.users
+  .filter((user) => user.public_metadata?.role === "admin")
+  .map((user) => user.email_address)
+  .join(",");
 
 /** The JWT templates the emulator's seed defines. */
 export const SEEDED_TEMPLATES = seed.jwt_templates.map((template) => template.name);
@@ -81,6 +87,7 @@ export function offlineClerkEnv(emulator: RunningEmulator): Record<string, strin
     CLERK_JS: `${proxyPath}/npm/@clerk/clerk-js@5/dist/clerk.browser.js`,
     // Every template the emulator has, so one made in the studio gets a token without a restart.
     CLERK_JWT_TEMPLATES: process.env.CLERK_JWT_TEMPLATES ?? "*",
+    TEMPLATE_EDITORS: process.env.TEMPLATE_EDITORS || SEEDED_EDITORS,
     OFFLINE_SIGN_IN_HINT: SIGN_IN_HINT,
   };
 }

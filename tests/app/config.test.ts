@@ -131,10 +131,11 @@ describe("loadConfig", () => {
       CLERK_SECRET_KEY: "sk_test_x",
       CLERK_API_URL: "http://127.0.0.1:4010",
       OFFLINE_EMULATOR: "on",
+      TEMPLATE_EDITORS: "alice@example.com",
     };
     expect(loadConfig(offline).templateEditing).toBe(true);
     expect(loadConfig({ ...offline, TEMPLATE_EDITING: "off" }).templateEditing).toBe(false);
-    const development = { ...valid, CLERK_SECRET_KEY: "sk_test_x" };
+    const development = { ...valid, CLERK_SECRET_KEY: "sk_test_x", TEMPLATE_EDITORS: "user_2abc" };
     expect(loadConfig(development).templateEditing).toBe(false);
     expect(loadConfig({ ...development, TEMPLATE_EDITING: "on" }).templateEditing).toBe(true);
     expect(loadConfig(valid).templateEditing).toBe(false);
@@ -156,6 +157,26 @@ describe("loadConfig", () => {
       expect(loadConfig(env).templateEditing, JSON.stringify(env)).toBe(false);
       expect(configError({ ...env, TEMPLATE_EDITING: "on" })).toContain("refused with a production key (sk_live_)");
     }
+  });
+
+  it("reads TEMPLATE_EDITORS as user ids and email addresses, compared without case", () => {
+    const development = { ...valid, CLERK_SECRET_KEY: "sk_test_x", TEMPLATE_EDITING: "on" };
+    const editors = " user_2abcDEF, Alice@Example.com ,user_seed_bob";
+    expect(loadConfig({ ...development, TEMPLATE_EDITORS: editors }).templateEditors).toEqual({
+      userIds: ["user_2abcDEF", "user_seed_bob"],
+      emails: ["alice@example.com"],
+      named: ["user_2abcDEF", "Alice@Example.com", "user_seed_bob"],
+    });
+  });
+
+  it("refuses to start with editing on and no TEMPLATE_EDITORS, whatever turned it on", () => {
+    const development = { ...valid, CLERK_SECRET_KEY: "sk_test_x", TEMPLATE_EDITING: "on" };
+    expect(configError(development)).toMatch(
+      /TEMPLATE_EDITORS names nobody, yet template editing is on \(TEMPLATE_EDITING=on\)\. .*user ids \(user_…/,
+    );
+    const offline = { ...valid, CLERK_SECRET_KEY: "sk_test_x", OFFLINE_EMULATOR: "on" };
+    expect(configError(offline)).toContain("editing is on (the offline emulator's default)");
+    expect(loadConfig({ ...offline, TEMPLATE_EDITING: "off" }).templateEditors.named).toEqual([]);
   });
 
   it("refuses TEMPLATE_EDITING=on with a production key, saying what to do instead", () => {
@@ -243,6 +264,8 @@ describe("loadConfig", () => {
     ["CLERK_JWT_TEMPLATES", { CLERK_JWT_TEMPLATES: "**" }, /CLERK_JWT_TEMPLATES\.0 must be .* or \* alone/],
     ["TEMPLATE_EDITING", { TEMPLATE_EDITING: "yes" }, /TEMPLATE_EDITING must be on .* or off/],
     ["OFFLINE_EMULATOR", { OFFLINE_EMULATOR: "yes" }, /OFFLINE_EMULATOR must be on only where the offline emulator/],
+    ["TEMPLATE_EDITORS", { TEMPLATE_EDITORS: "alice" }, /TEMPLATE_EDITORS\.0 must be user ids \(user_…/],
+    ["TEMPLATE_EDITORS", { TEMPLATE_EDITORS: "user_x,user-y" }, /TEMPLATE_EDITORS\.1 must be user ids/],
     [
       "TEMPLATE_LIST_REFRESH_SECONDS",
       { TEMPLATE_LIST_REFRESH_SECONDS: "0" },

@@ -19,6 +19,15 @@ const templateListEntry = z
 
 const REFRESH_MESSAGE = "must be a whole number of seconds from 1 to 3600";
 
+/** Clerk's user ids: `user_` and letters and digits (the emulator's seed adds underscores). */
+const USER_ID_PATTERN = /^user_\w+$/;
+const editorEntry = z
+  .string()
+  .refine(
+    (entry) => USER_ID_PATTERN.test(entry) || z.email().safeParse(entry).success,
+    "must be user ids (user_…, Clerk Dashboard → Users) or email addresses, separated by commas",
+  );
+
 export const templatesSchema = {
   CLERK_JWT_TEMPLATE: templateName.default("test"),
   CLERK_JWT_TEMPLATES: commaSeparated(templateListEntry).pipe(
@@ -39,6 +48,7 @@ export const templatesSchema = {
   TEMPLATE_EDITING: z
     .enum(["on", "off"], { error: "must be on (create and edit JWT templates in /templates) or off" })
     .optional(),
+  TEMPLATE_EDITORS: commaSeparated(editorEntry),
 };
 
 type TemplatesVars = z.output<z.ZodObject<typeof templatesSchema>>;
@@ -60,9 +70,28 @@ function templateEditingOf(setting: "on" | "off" | undefined, secretKey: string,
   return (setting ?? (offline ? "on" : "off")) === "on";
 }
 
-/** Which templates a request may name, and whether the studio may write them. */
+/** Who may edit: user ids as they are, email addresses compared without case. */
+function templateEditorsOf(entries: string[]) {
+  return {
+    userIds: entries.filter((entry) => USER_ID_PATTERN.test(entry)),
+    emails: entries.filter((entry) => !USER_ID_PATTERN.test(entry)).map((email) => email.toLowerCase()),
+    /** As configured, for the pages that say who may edit. */
+    named: entries,
+  };
+}
+
+/** Which templates a request may name, whether the studio may write them, and who may. */
 export function templatesConfigOf(vars: TemplatesVars, clerk: { secretKey: string; usesOfflineEmulator: boolean }) {
   const everyInstanceTemplate = vars.CLERK_JWT_TEMPLATES.includes(EVERY_INSTANCE_TEMPLATE);
+  const templateEditing = templateEditingOf(vars.TEMPLATE_EDITING, clerk.secretKey, clerk.usesOfflineEmulator);
+  if (templateEditing && vars.TEMPLATE_EDITORS.length === 0) {
+    throw new ConfigError([
+      "TEMPLATE_EDITORS names nobody, yet template editing is on " +
+        `(${vars.TEMPLATE_EDITING === "on" ? "TEMPLATE_EDITING=on" : "the offline emulator's default"}). ` +
+        "List who may create and edit templates: user ids (user_…, Clerk Dashboard → Users) or primary email " +
+        "addresses, separated by commas; or set TEMPLATE_EDITING=off.",
+    ]);
+  }
   return {
     defaultTemplate: vars.CLERK_JWT_TEMPLATE,
     // The default template is always allowed, whatever the list says.
@@ -72,6 +101,7 @@ export function templatesConfigOf(vars: TemplatesVars, clerk: { secretKey: strin
     // With `*`, the instance's own list (refreshed) allows a name, besides the default template.
     everyInstanceTemplate,
     templateListRefreshMs: vars.TEMPLATE_LIST_REFRESH_SECONDS * 1000,
-    templateEditing: templateEditingOf(vars.TEMPLATE_EDITING, clerk.secretKey, clerk.usesOfflineEmulator),
+    templateEditing,
+    templateEditors: templateEditorsOf(vars.TEMPLATE_EDITORS),
   };
 }
