@@ -165,6 +165,11 @@ describe("the studio", () => {
     ["a lifetime below Clerk's 30 s", { lifetime: "5" }, "The lifetime must be a whole number of seconds from 30"],
     ["a clock skew above Clerk's 300 s", { allowedClockSkew: "301" }, "allowed clock skew must be"],
     ["a name the token route cannot ask for", { name: "has space" }, "The name must be 1-64 letters"],
+    [
+      "claims that nest 6000 arrays deep (36 KB)",
+      { claims: `{"a": ${"[".repeat(6000)}${"]".repeat(6000)}}` },
+      "The claims nest deeper than 32 levels",
+    ],
   ])("refuses %s with 400 and says what is wrong", async (_, fields, message) => {
     const response = await saveTemplate("/templates/new", { name: "refused", claims: "{}", ...fields });
     expect(response.status).toBe(400);
