@@ -23,6 +23,7 @@ import {
 } from "./request-guards";
 import { acceptAbsoluteForm, requestTarget } from "./request-target";
 import { securityHeaders } from "./security-headers";
+import { receiveTimeoutOptions } from "./timeouts";
 
 installGlobals({ nativeFetch: true });
 
@@ -38,7 +39,7 @@ const mode = process.env.NODE_ENV === "development" ? "development" : "productio
 
 const API_PATH = "/api";
 const app = express();
-const server = createServer((req, res) => {
+const server = createServer(receiveTimeoutOptions(config.receiveTimeouts), (req, res) => {
   acceptAbsoluteForm(req);
   app(req, res);
 });

@@ -33,6 +33,17 @@ describe("loadConfig", () => {
       apiTimeoutMs: 5000,
       tokenCache: { enabled: true, maxEntries: 10_000 },
       usesOfflineEmulator: false,
+      receiveTimeouts: { headersMs: 10_000, requestMs: 30_000 },
+    });
+  });
+
+  it("refuses a HEADERS_TIMEOUT_MS longer than REQUEST_TIMEOUT_MS, which covers the headers too", () => {
+    expect(configError({ ...valid, HEADERS_TIMEOUT_MS: "20000", REQUEST_TIMEOUT_MS: "15000" })).toContain(
+      "HEADERS_TIMEOUT_MS (20000) must not exceed REQUEST_TIMEOUT_MS (15000)",
+    );
+    expect(loadConfig({ ...valid, HEADERS_TIMEOUT_MS: "2000", REQUEST_TIMEOUT_MS: "2000" }).receiveTimeouts).toEqual({
+      headersMs: 2000,
+      requestMs: 2000,
     });
   });
 
@@ -293,6 +304,8 @@ describe("loadConfig", () => {
     ],
     ["CLERK_AUTHORIZED_PARTIES", { CLERK_AUTHORIZED_PARTIES: "app.example.com" }, /CLERK_AUTHORIZED_PARTIES\.0 must/],
     ["TOKEN_CACHE", { TOKEN_CACHE: "false" }, /TOKEN_CACHE must be on .* or off/],
+    ["HEADERS_TIMEOUT_MS", { HEADERS_TIMEOUT_MS: "500" }, /HEADERS_TIMEOUT_MS must be a whole number of milliseconds/],
+    ["REQUEST_TIMEOUT_MS", { REQUEST_TIMEOUT_MS: "forever" }, /REQUEST_TIMEOUT_MS must be a whole number/],
     ["TOKEN_CACHE_MAX_ENTRIES", { TOKEN_CACHE_MAX_ENTRIES: "0" }, /TOKEN_CACHE_MAX_ENTRIES must be a whole number/],
     ["TOKEN_CACHE_MAX_ENTRIES", { TOKEN_CACHE_MAX_ENTRIES: "lots" }, /TOKEN_CACHE_MAX_ENTRIES must be a whole number/],
   ])("names %s when it is wrong", (_name, change, message) => {

@@ -1,5 +1,6 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
+import { ConfigError } from "~/utils/config/schema.server";
 
 /** The variables that say how this server listens, runs its workers and reuses tokens. */
 
@@ -12,6 +13,8 @@ const REDIS_URL_MESSAGE =
 const WEBHOOK_SECRET_MESSAGE =
   "must be your webhook endpoint's signing secret, whsec_ followed by base64 (Clerk Dashboard → Webhooks → the endpoint → Signing Secret), or unset to turn webhooks off";
 const PORT_MESSAGE = "must be a port number from 1 to 65535, such as 3000";
+const HEADERS_TIMEOUT_MESSAGE = "must be a whole number of milliseconds from 1000 to 120000";
+const REQUEST_TIMEOUT_MESSAGE = "must be a whole number of milliseconds from 1000 to 600000";
 
 export const servingSchema = {
   TRUST_PROXY: z
@@ -26,6 +29,18 @@ export const servingSchema = {
     .max(65_535, PORT_MESSAGE)
     .default(3000),
   HOST: z.string().trim().min(1).default("127.0.0.1"),
+  HEADERS_TIMEOUT_MS: z.coerce
+    .number({ error: HEADERS_TIMEOUT_MESSAGE })
+    .int(HEADERS_TIMEOUT_MESSAGE)
+    .min(1000, HEADERS_TIMEOUT_MESSAGE)
+    .max(120_000, HEADERS_TIMEOUT_MESSAGE)
+    .default(10_000),
+  REQUEST_TIMEOUT_MS: z.coerce
+    .number({ error: REQUEST_TIMEOUT_MESSAGE })
+    .int(REQUEST_TIMEOUT_MESSAGE)
+    .min(1000, REQUEST_TIMEOUT_MESSAGE)
+    .max(600_000, REQUEST_TIMEOUT_MESSAGE)
+    .default(30_000),
   TOKEN_CACHE: z
     .enum(["on", "off"], { error: "must be on (reuse template tokens) or off (call Clerk on every request)" })
     .default("on"),
@@ -63,9 +78,17 @@ type ServingVars = z.output<z.ZodObject<typeof servingSchema>>;
 
 /** Where to listen, behind how many proxies, with how many workers, and how tokens are reused. */
 export function servingConfigOf(vars: ServingVars) {
+  if (vars.HEADERS_TIMEOUT_MS > vars.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError([
+      `HEADERS_TIMEOUT_MS (${vars.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${vars.REQUEST_TIMEOUT_MS}): ` +
+        "the whole request, headers included, must arrive within REQUEST_TIMEOUT_MS.",
+    ]);
+  }
   return {
     port: vars.PORT,
     host: vars.HOST,
+    /** How long a client may take to send a request's headers, and the whole request (server/timeouts.ts). */
+    receiveTimeouts: { headersMs: vars.HEADERS_TIMEOUT_MS, requestMs: vars.REQUEST_TIMEOUT_MS },
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
     workers: vars.WEB_CONCURRENCY,
     redis: vars.REDIS_URL ? { url: vars.REDIS_URL, timeoutMs: vars.REDIS_TIMEOUT_MS } : undefined,
