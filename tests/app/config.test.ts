@@ -37,6 +37,37 @@ describe("loadConfig", () => {
     });
   });
 
+  it("gives each user 10 % of Clerk's rate limit for the instance's kind, split between the workers", () => {
+    const development = {
+      ...valid,
+      CLERK_PUBLISHABLE_KEY: valid.CLERK_PUBLISHABLE_KEY.replace("pk_live_", "pk_test_"),
+    };
+    expect(loadConfig(valid).clerkCallBudget).toEqual({
+      instanceLimit: { calls: 1000, windowSeconds: 10 },
+      perUser: 100,
+      perProcess: 100,
+      windowMs: 10_000,
+    });
+    expect(loadConfig(development).clerkCallBudget).toMatchObject({ perUser: 10, perProcess: 10 });
+    expect(loadConfig({ ...valid, WEB_CONCURRENCY: "4" }).clerkCallBudget).toMatchObject({
+      perUser: 100,
+      perProcess: 25,
+    });
+    const told = loadConfig({ ...valid, CLERK_RATE_LIMIT: "20/10s", CLERK_USER_SHARE_PERCENT: "25" }).clerkCallBudget;
+    expect(told).toEqual({
+      instanceLimit: { calls: 20, windowSeconds: 10 },
+      perUser: 5,
+      perProcess: 5,
+      windowMs: 10_000,
+    });
+    // Never below one call per window.
+    expect(loadConfig({ ...valid, CLERK_RATE_LIMIT: "5/1", WEB_CONCURRENCY: "8" }).clerkCallBudget).toMatchObject({
+      perUser: 1,
+      perProcess: 1,
+      windowMs: 1000,
+    });
+  });
+
   it("refuses a HEADERS_TIMEOUT_MS longer than REQUEST_TIMEOUT_MS, which covers the headers too", () => {
     expect(configError({ ...valid, HEADERS_TIMEOUT_MS: "20000", REQUEST_TIMEOUT_MS: "15000" })).toContain(
       "HEADERS_TIMEOUT_MS (20000) must not exceed REQUEST_TIMEOUT_MS (15000)",
@@ -304,6 +335,14 @@ describe("loadConfig", () => {
     ],
     ["CLERK_AUTHORIZED_PARTIES", { CLERK_AUTHORIZED_PARTIES: "app.example.com" }, /CLERK_AUTHORIZED_PARTIES\.0 must/],
     ["TOKEN_CACHE", { TOKEN_CACHE: "false" }, /TOKEN_CACHE must be on .* or off/],
+    ["CLERK_RATE_LIMIT", { CLERK_RATE_LIMIT: "1000" }, /CLERK_RATE_LIMIT must be your instance's .* such as 1000\/10s/],
+    ["CLERK_RATE_LIMIT", { CLERK_RATE_LIMIT: "0/10s" }, /CLERK_RATE_LIMIT must be/],
+    [
+      "CLERK_USER_SHARE_PERCENT",
+      { CLERK_USER_SHARE_PERCENT: "0" },
+      /CLERK_USER_SHARE_PERCENT must be a whole percentage/,
+    ],
+    ["CLERK_USER_SHARE_PERCENT", { CLERK_USER_SHARE_PERCENT: "101" }, /CLERK_USER_SHARE_PERCENT must be/],
     ["HEADERS_TIMEOUT_MS", { HEADERS_TIMEOUT_MS: "500" }, /HEADERS_TIMEOUT_MS must be a whole number of milliseconds/],
     ["REQUEST_TIMEOUT_MS", { REQUEST_TIMEOUT_MS: "forever" }, /REQUEST_TIMEOUT_MS must be a whole number/],
     ["TOKEN_CACHE_MAX_ENTRIES", { TOKEN_CACHE_MAX_ENTRIES: "0" }, /TOKEN_CACHE_MAX_ENTRIES must be a whole number/],

@@ -25,5 +25,5 @@ export function loadConfig(env: Record<string, string | undefined>) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join(".")} ${issue.message}`));
   }
   const clerk = clerkConfigOf(parsed.data);
-  return { ...clerk, ...templatesConfigOf(parsed.data, clerk), ...servingConfigOf(parsed.data) };
+  return { ...clerk, ...templatesConfigOf(parsed.data, clerk), ...servingConfigOf(parsed.data, clerk) };
 }

@@ -13,6 +13,9 @@ const REDIS_URL_MESSAGE =
 const WEBHOOK_SECRET_MESSAGE =
   "must be your webhook endpoint's signing secret, whsec_ followed by base64 (Clerk Dashboard → Webhooks → the endpoint → Signing Secret), or unset to turn webhooks off";
 const PORT_MESSAGE = "must be a port number from 1 to 65535, such as 3000";
+const RATE_LIMIT_MESSAGE =
+  "must be your instance's Backend API rate limit as calls/seconds, such as 1000/10s (Clerk's production limit) or 100/10s (development)";
+const SHARE_MESSAGE = "must be a whole percentage from 1 to 100: how much of CLERK_RATE_LIMIT one user may spend";
 const HEADERS_TIMEOUT_MESSAGE = "must be a whole number of milliseconds from 1000 to 120000";
 const REQUEST_TIMEOUT_MESSAGE = "must be a whole number of milliseconds from 1000 to 600000";
 
@@ -67,6 +70,21 @@ export const servingSchema = {
     .min(5, REDIS_TIMEOUT_MESSAGE)
     .max(2000, REDIS_TIMEOUT_MESSAGE)
     .default(50),
+  CLERK_RATE_LIMIT: z
+    .string()
+    .trim()
+    .regex(/^[1-9]\d{0,6}\/[1-9]\d{0,3}s?$/, RATE_LIMIT_MESSAGE)
+    .transform((limit) => {
+      const [calls, seconds] = limit.replace(/s$/, "").split("/").map(Number);
+      return { calls: calls!, windowSeconds: seconds! };
+    })
+    .optional(),
+  CLERK_USER_SHARE_PERCENT: z.coerce
+    .number({ error: SHARE_MESSAGE })
+    .int(SHARE_MESSAGE)
+    .min(1, SHARE_MESSAGE)
+    .max(100, SHARE_MESSAGE)
+    .default(10),
   CLERK_WEBHOOK_SIGNING_SECRET: z
     .string()
     .trim()
@@ -76,8 +94,33 @@ export const servingSchema = {
 
 type ServingVars = z.output<z.ZodObject<typeof servingSchema>>;
 
+/** Clerk's Backend API limits per instance (per secret key), by the kind the publishable key names. */
+const CLERK_RATE_LIMITS = {
+  production: { calls: 1000, windowSeconds: 10 },
+  development: { calls: 100, windowSeconds: 10 },
+};
+
+/**
+ * Each user's share of Clerk's rate limit, as a token bucket per process: CLERK_USER_SHARE_PERCENT
+ * of CLERK_RATE_LIMIT per window, split between the WEB_CONCURRENCY workers, at least one call
+ * (docs/decisions/026-per-user-clerk-call-budget.md).
+ */
+function clerkCallBudgetOf(vars: ServingVars, publishableKey: string) {
+  const instanceLimit =
+    vars.CLERK_RATE_LIMIT ?? CLERK_RATE_LIMITS[publishableKey.startsWith("pk_live_") ? "production" : "development"];
+  const perUser = Math.max(1, Math.floor((instanceLimit.calls * vars.CLERK_USER_SHARE_PERCENT) / 100));
+  return {
+    instanceLimit,
+    /** Calls one user may make per window, on this machine's workers together. */
+    perUser,
+    /** Calls one user may make per window in this process: the bucket's size, refilled over the window. */
+    perProcess: Math.max(1, Math.floor(perUser / vars.WEB_CONCURRENCY)),
+    windowMs: instanceLimit.windowSeconds * 1000,
+  };
+}
+
 /** Where to listen, behind how many proxies, with how many workers, and how tokens are reused. */
-export function servingConfigOf(vars: ServingVars) {
+export function servingConfigOf(vars: ServingVars, clerk: { publishableKey: string }) {
   if (vars.HEADERS_TIMEOUT_MS > vars.REQUEST_TIMEOUT_MS) {
     throw new ConfigError([
       `HEADERS_TIMEOUT_MS (${vars.HEADERS_TIMEOUT_MS}) must not exceed REQUEST_TIMEOUT_MS (${vars.REQUEST_TIMEOUT_MS}): ` +
@@ -90,6 +133,7 @@ export function servingConfigOf(vars: ServingVars) {
     /** How long a client may take to send a request's headers, and the whole request (server/timeouts.ts). */
     receiveTimeouts: { headersMs: vars.HEADERS_TIMEOUT_MS, requestMs: vars.REQUEST_TIMEOUT_MS },
     tokenCache: { enabled: vars.TOKEN_CACHE === "on", maxEntries: vars.TOKEN_CACHE_MAX_ENTRIES },
+    clerkCallBudget: clerkCallBudgetOf(vars, clerk.publishableKey),
     workers: vars.WEB_CONCURRENCY,
     redis: vars.REDIS_URL ? { url: vars.REDIS_URL, timeoutMs: vars.REDIS_TIMEOUT_MS } : undefined,
     webhookSigningSecret: vars.CLERK_WEBHOOK_SIGNING_SECRET,
