@@ -3,6 +3,7 @@
  * Clerk and the offline emulator, and starting the emulator when it is used.
  */
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { exitWith } from "../server/read-config";
@@ -39,7 +40,7 @@ export function clerkKeysConfigured(): boolean {
 
 /** The emulator's default seed: the users the banner names and the templates the app allows. */
 const seed = JSON.parse(readFileSync(DEFAULT_SEED_FILE, "utf8")) as {
-  users: Array<{ email_address: string; password: string }>;
+  users: Array<{ email_address: string; password: string; public_metadata?: { role?: string } }>;
   jwt_templates: Array<{ name: string }>;
 };
 
@@ -48,6 +49,12 @@ const SIGN_IN_HINT = `Sign in as ${seed.users
   .map((user) => `${user.email_address} / ${user.password}`)
   .join(" or ")}, or sign up with any email and the code ${TEST_MODE_EMAIL_CODE}.`;
 
+/** Who may edit templates offline: the seed's admins (alice), by the address the banner names. */
+const SEEDED_EDITORS = seed.users
+  .filter((user) => user.public_metadata?.role === "admin")
+  .map((user) => user.email_address)
+  .join(",");
+
 /** The JWT templates the emulator's seed defines. */
 export const SEEDED_TEMPLATES = seed.jwt_templates.map((template) => template.name);
 
@@ -55,18 +62,32 @@ export const SEEDED_TEMPLATES = seed.jwt_templates.map((template) => template.na
 const PROXY_PATH = "/__clerk";
 
 /**
+ * The secret key the launchers start the emulator with. Its production instance would otherwise
+ * have an sk_live_ key, and an sk_live_ key never edits templates, however configured
+ * (docs/decisions/025-template-editors-and-the-emulator-marker.md): an sk_test_ one lets the studio
+ * work offline with no exception to that rule. Clerk's SDKs take the instance's kind from the
+ * publishable key (pk_live_), so the rest behaves as on a production instance.
+ */
+export function offlineSecretKey(): string {
+  return `sk_test_${randomBytes(24).toString("base64url")}`;
+}
+
+/**
  * The environment that points the app at a running emulator, as real keys
- * point it at Clerk. clerk-js is loaded through the proxy too: on plain http
+ * point it at Clerk, and says so (OFFLINE_EMULATOR): the app never guesses it
+ * from the URL. clerk-js is loaded through the proxy too: on plain http
  * it must be named explicitly (CLERK_JS), or clerk-react asks for https.
  */
 export function offlineClerkEnv(emulator: RunningEmulator): Record<string, string> {
   const proxyPath = process.env.CLERK_PROXY_URL ?? PROXY_PATH;
   return {
     ...appEnvOf(emulator),
+    OFFLINE_EMULATOR: "on",
     CLERK_PROXY_URL: proxyPath,
     CLERK_JS: `${proxyPath}/npm/@clerk/clerk-js@5/dist/clerk.browser.js`,
     // Every template the emulator has, so one made in the studio gets a token without a restart.
     CLERK_JWT_TEMPLATES: process.env.CLERK_JWT_TEMPLATES ?? "*",
+    TEMPLATE_EDITORS: process.env.TEMPLATE_EDITORS || SEEDED_EDITORS,
     OFFLINE_SIGN_IN_HINT: SIGN_IN_HINT,
   };
 }
@@ -78,6 +99,7 @@ export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator
   // Clerk's session webhooks, to the app's endpoint: sign-outs and revocations reach it at once.
   const emulator = await startEmulator({
     port,
+    secretKey: offlineSecretKey(),
     webhooks: { url: `${appUrl}/api/webhooks/clerk` },
     // Beside the app's lines ([server], [worker N]); the app logs the Frontend API requests it proxies.
     log: (line) => console.log(`[emulator] ${line}`),

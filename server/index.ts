@@ -25,6 +25,7 @@ import {
 } from "./request-guards";
 import { acceptAbsoluteForm, requestTarget } from "./request-target";
 import { securityHeaders } from "./security-headers";
+import { receiveTimeoutOptions } from "./timeouts";
 
 // Each line says which process wrote it; of a fleet's workers, the first shows Clerk's banner.
 const { worker } = cluster;
@@ -43,7 +44,7 @@ const mode = process.env.NODE_ENV === "development" ? "development" : "productio
 
 const API_PATH = "/api";
 const app = express();
-const server = createServer((req, res) => {
+const server = createServer(receiveTimeoutOptions(config.receiveTimeouts), (req, res) => {
   acceptAbsoluteForm(req);
   app(req, res);
 });

@@ -42,23 +42,39 @@ export const singleAuthorizationHeader: RequestHandler = (req, res, next) => {
   sendJsonError(res, 400, "invalid_request", "Send at most one Authorization header.");
 };
 
-/**
- * Requests Node's HTTP parser rejects (oversized headers or URL, control
- * characters) get a JSON answer too, instead of a bare status line.
- */
-export function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Socket) {
-  if (!socket.writable) {
-    socket.destroy();
-    return;
-  }
-  const tooLarge = error.code === "HPE_HEADER_OVERFLOW";
-  const [status, reason, body] = tooLarge
-    ? [
+/** What a client error is answered with: the status line's parts and the JSON body. */
+function clientErrorAnswer(code: string | undefined): [number, string, string] {
+  switch (code) {
+    case "HPE_HEADER_OVERFLOW":
+      return [
         431,
         "Request Header Fields Too Large",
         errorBody("headers_too_large", "The request's URL or headers are too large."),
-      ]
-    : [400, "Bad Request", errorBody("bad_request", "The request is not valid HTTP.")];
+      ];
+    case "ERR_HTTP_REQUEST_TIMEOUT":
+      return [
+        408,
+        "Request Timeout",
+        errorBody("request_timeout", "The request did not arrive in time (HEADERS_TIMEOUT_MS, REQUEST_TIMEOUT_MS)."),
+      ];
+    default:
+      return [400, "Bad Request", errorBody("bad_request", "The request is not valid HTTP.")];
+  }
+}
+
+/**
+ * Requests Node's HTTP parser rejects (oversized headers or URL, control
+ * characters) or that take too long to arrive (server/timeouts.ts) get a JSON
+ * answer too, instead of a bare status line; none once an answer has begun.
+ */
+export function answerMalformedRequest(error: NodeJS.ErrnoException, socket: Socket) {
+  // Node links the socket to the answer being written, if any; a second status line would corrupt it.
+  const answering = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (!socket.writable || answering) {
+    socket.destroy();
+    return;
+  }
+  const [status, reason, body] = clientErrorAnswer(error.code);
   socket.end(
     `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
       `Cache-Control: no-store\r\nConnection: close\r\n\r\n${body}`,

@@ -15,13 +15,15 @@ export interface SecurityHeadersOptions {
   apiPrefix: string;
 }
 
-// Cloudflare Turnstile, clerk-js's bot protection: its script (clerk-js adds it; the host is the
-// fallback for browsers that ignore 'strict-dynamic') and its challenge frame.
+// The hosts Clerk's CSP guide lists (https://clerk.com/docs/guides/secure/best-practices/csp-headers),
+// followed as documented rather than as one clerk-js bundle happens to need: people copy this policy.
+// Cloudflare Turnstile, Clerk's bot protection: its script and its challenge frame.
 const TURNSTILE = "https://challenges.cloudflare.com";
+// Clerk's abuse and fraud protection: scripts and frames on its hosts, and calls to them on any port
+// (a host source without a port matches 443 only; the guide requires the :*).
+const CLERK_PROTECT = "https://*.protect.clerk.com";
+const CLERK_PROTECT_ANY_PORT = `${CLERK_PROTECT}:*`;
 const CLERK_TELEMETRY = "https://clerk-telemetry.com";
-// No https://*.protect.clerk.com: clerk-js 5.128 names no such host. Its "protect" loaders are
-// elements whose URLs the instance's environment supplies, and a script clerk-js inserts is
-// already allowed by 'strict-dynamic'.
 
 const COMMON_HEADERS = new Map([
   ["Referrer-Policy", "strict-origin-when-cross-origin"],
@@ -35,26 +37,31 @@ const COMMON_HEADERS = new Map([
 const API_POLICY = "default-src 'none'; frame-ancestors 'none'";
 
 /**
- * The pages' policy for a nonce, as Clerk's CSP guide and the clerk-js 5.128 bundle need it;
- * all but the nonce is put together once.
+ * The pages' policy for a nonce, as Clerk's CSP guide lists it for this instance; all but the
+ * nonce is put together once.
  */
 export function pagePolicyFor({ frontendApiOrigin, developmentInstance }: ClerkPageSources): (nonce: string) => string {
   const frontendApi = frontendApiOrigin ? [frontendApiOrigin] : [];
-  const scriptFallback = ["'self'", ...frontendApi, TURNSTILE].join(" ");
-  const connectSources = ["'self'", ...frontendApi, ...(developmentInstance ? [CLERK_TELEMETRY] : [])].join(" ");
+  // Host sources beside 'strict-dynamic' are for browsers that do not know it; newer ones ignore them.
+  const scriptFallback = ["'self'", ...frontendApi, TURNSTILE, CLERK_PROTECT].join(" ");
+  const connectSources = [
+    "'self'",
+    ...frontendApi,
+    CLERK_PROTECT_ANY_PORT,
+    ...(developmentInstance ? [CLERK_TELEMETRY] : []),
+  ].join(" ");
   const afterScripts = [
     // Clerk's components style themselves with inline <style> elements.
     "style-src 'self' 'unsafe-inline'",
     `connect-src ${connectSources}`,
     "img-src 'self' data: https://img.clerk.com",
     "worker-src 'self' blob:",
-    `frame-src 'self' ${TURNSTILE}`,
+    `frame-src 'self' ${TURNSTILE} ${CLERK_PROTECT}`,
     "frame-ancestors 'none'",
     "base-uri 'self'",
     "form-action 'self'",
     "object-src 'none'",
   ].join("; ");
-  // Browsers that know 'strict-dynamic' ignore the host sources beside it; older ones use them.
   return (nonce) =>
     `default-src 'self'; script-src ${scriptFallback} 'nonce-${nonce}' 'strict-dynamic'; ${afterScripts}`;
 }

@@ -16,7 +16,8 @@ export async function loader(args: LoaderFunctionArgs) {
 
   // 3. Clerk mints a token from the JWT template. Only allowed template names get this far (400
   //    otherwise); the call is handed to reuseTemplateToken, which reuses its token per session
-  //    and template, bounds it in time and answers Clerk's failures as JSON.
+  //    and template, holds each user to a share of Clerk's rate limit, bounds it in time and
+  //    answers Clerk's failures as JSON.
   const template = await templateFromRequest(args.request);
   const fresh = wantsFreshToken(args.request);
   const { token, serverTiming } = await reuseTemplateToken({ sessionId, userId, orgId, orgRole, template, fresh }, () =>

@@ -7,7 +7,12 @@ import { apiError, jsonResponse } from "~/utils/http/responses.server";
 import studioStyles from "~/studio.css";
 import { refreshTemplateNames } from "~/utils/templates/instance-names.server";
 import { getInstanceTemplate, saveInstanceTemplate, templateApiErrorResponse } from "~/utils/templates/catalog.server";
-import { assertTemplateEditing, requireSignedInPage, requireSignedInPost } from "~/utils/templates/access.server";
+import {
+  assertStudioMayWrite,
+  assertTemplateEditor,
+  requireSignedInPage,
+  requireSignedInPost,
+} from "~/utils/templates/access.server";
 import { parseTemplateForm } from "~/utils/templates/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Template studio" }];
@@ -30,28 +35,34 @@ function templateIdOf(param: string | undefined): string | undefined {
   throw apiError(404, { message: "There is no template at this address.", code: "template_not_found" });
 }
 
-// GET /templates/new, /templates/:id: the studio, with the emulator or a development instance that allows editing.
-export async function loader(args: LoaderFunctionArgs) {
-  await requireSignedInPage(args);
-  assertTemplateEditing();
-  const templateId = templateIdOf(args.params.templateId);
-  if (templateId === undefined) return { template: { ...STARTER, id: undefined } };
-  const template = await getInstanceTemplate(templateId).catch((error: unknown) => {
+const readTemplate = (templateId: string) =>
+  getInstanceTemplate(templateId).catch((error: unknown) => {
     throw templateApiErrorResponse(error);
   });
+
+// GET /templates/new, /templates/:id: the studio (its form and its export), for template editors only.
+export async function loader(args: LoaderFunctionArgs) {
+  const { userId } = await requireSignedInPage(args);
+  await assertTemplateEditor(userId);
+  const templateId = templateIdOf(args.params.templateId);
+  if (templateId === undefined) return { template: { ...STARTER, id: undefined } };
+  const template = await readTemplate(templateId);
+  assertStudioMayWrite(template);
   return { template };
 }
 
 // POST: creates or updates the template through the Backend API, then lets the token route allow it.
 export async function action(args: ActionFunctionArgs) {
-  await requireSignedInPost(args);
-  assertTemplateEditing();
+  const { userId } = await requireSignedInPost(args);
+  await assertTemplateEditor(userId);
   const templateId = templateIdOf(args.params.templateId);
   const parsed = parseTemplateForm(await readForm(args.request));
   if ("findings" in parsed) {
     const message = parsed.findings.map((finding) => finding.message).join(" ");
     return apiError(400, { message, code: "invalid_template", findings: parsed.findings });
   }
+  // Whatever the form says, a template with its own signing key is not the studio's to change.
+  if (templateId !== undefined) assertStudioMayWrite(await readTemplate(templateId));
   try {
     const saved = await saveInstanceTemplate(parsed.fields, templateId);
     await refreshTemplateNames();

@@ -4,22 +4,39 @@ import { RouteErrorBox } from "~/components/RouteErrorBox";
 import { config } from "~/utils/config/config.server";
 import studioStyles from "~/studio.css";
 import { listInstanceTemplates, templateApiErrorResponse } from "~/utils/templates/catalog.server";
-import { requireSignedInPage } from "~/utils/templates/access.server";
+import { allowedTemplateNames } from "~/utils/templates/instance-names.server";
+import { mayEditTemplates, requireSignedInPage } from "~/utils/templates/access.server";
 import type { TemplateSummary } from "~/templates/summary";
 
 export const meta: MetaFunction = () => [{ title: "JWT templates" }];
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: studioStyles }];
 
-// GET /templates: the instance's JWT templates, from the Backend API (`GET /v1/jwt_templates`).
+// GET /templates: for template editors, the instance's JWT templates from the Backend API
+// (`GET /v1/jwt_templates`); for everyone else, only the names the token route serves, and no claims.
 export async function loader(args: LoaderFunctionArgs) {
-  await requireSignedInPage(args);
+  const { userId } = await requireSignedInPage(args);
+  const editors = config.templateEditors.named;
+  if (!(await mayEditTemplates(userId))) {
+    const names = await allowedTemplateNames().catch((error: unknown) => {
+      throw templateApiErrorResponse(error);
+    });
+    return { access: "reader" as const, editing: config.templateEditing, editors, names };
+  }
   const templates = await listInstanceTemplates().catch((error: unknown) => {
     throw templateApiErrorResponse(error);
   });
-  return { templates, editing: config.templateEditing };
+  return { access: "editor" as const, editing: true, editors, templates };
 }
 
-function TemplateCard({ template, editing }: { template: TemplateSummary; editing: boolean }) {
+function TokenLink({ name }: { name: string }) {
+  return (
+    <Link className="button" to={`/?template=${encodeURIComponent(name)}`}>
+      Get its token
+    </Link>
+  );
+}
+
+function TemplateCard({ template }: { template: TemplateSummary }) {
   return (
     <li className="template-card" data-template={template.name}>
       <h2>
@@ -43,10 +60,10 @@ function TemplateCard({ template, editing }: { template: TemplateSummary; editin
       </dl>
       <pre>{JSON.stringify(template.claims, null, 2)}</pre>
       <p className="actions">
-        <Link className="button" to={`/?template=${encodeURIComponent(template.name)}`}>
-          Get its token
-        </Link>
-        {editing && !template.customSigningKey && (
+        <TokenLink name={template.name} />
+        {template.customSigningKey ? (
+          <span className="field-hint">Not editable here: the studio does not write templates with their own key.</span>
+        ) : (
           <Link className="button button-secondary" to={`/templates/${template.id}`}>
             Edit <span className="visually-hidden">{template.name}</span>
           </Link>
@@ -56,29 +73,62 @@ function TemplateCard({ template, editing }: { template: TemplateSummary; editin
   );
 }
 
+function WhoMayEdit({ editing, editors }: { editing: boolean; editors: string[] }) {
+  if (!editing) {
+    return (
+      <p data-testid="who-may-edit">
+        Template editing is off on this server: it is on with the offline emulator, or with a development
+        instance&apos;s sk_test_ keys and TEMPLATE_EDITING=on, never with a production key. This list shows the
+        templates the token route serves you.
+      </p>
+    );
+  }
+  const line =
+    `Only template editors may create, edit or export templates: ${editors.join(", ")} (TEMPLATE_EDITORS). ` +
+    "You are not one of them, so there is no Edit button, and this list shows only the templates the token route serves you.";
+  return <p data-testid="who-may-edit">{line}</p>;
+}
+
 export default function Templates() {
-  const { templates, editing } = useLoaderData<typeof loader>();
+  const page = useLoaderData<typeof loader>();
+  if (page.access === "reader") {
+    return (
+      <section>
+        <h1>JWT templates</h1>
+        <WhoMayEdit editing={page.editing} editors={page.editors} />
+        <ul className="template-list">
+          {page.names.map((name) => (
+            <li key={name} className="template-card" data-template={name}>
+              <h2>
+                <code>{name}</code>
+              </h2>
+              <p className="actions">
+                <TokenLink name={name} />
+              </p>
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
+  }
   return (
     <section>
       <h1>JWT templates</h1>
-      <p>
-        The templates this Clerk instance has. Each one&apos;s token is a click away in the explorer.
-        {!editing &&
-          " Editing is off: it is on with the offline emulator, or with sk_test_ keys and TEMPLATE_EDITING=on."}
+      <p data-testid="who-may-edit">
+        The templates this Clerk instance has. Each one&apos;s token is a click away in the explorer. You may create and
+        edit them: TEMPLATE_EDITORS names you.
       </p>
-      {editing && (
-        <p>
-          <Link className="button" to="/templates/new">
-            New template
-          </Link>
-        </p>
-      )}
-      {templates.length === 0 ? (
+      <p>
+        <Link className="button" to="/templates/new">
+          New template
+        </Link>
+      </p>
+      {page.templates.length === 0 ? (
         <p>This instance has no JWT templates yet.</p>
       ) : (
         <ul className="template-list">
-          {templates.map((template) => (
-            <TemplateCard key={template.id} template={template} editing={editing} />
+          {page.templates.map((template) => (
+            <TemplateCard key={template.id} template={template} />
           ))}
         </ul>
       )}

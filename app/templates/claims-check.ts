@@ -93,7 +93,39 @@ function jsonErrorFinding(text: string, { error, offset }: ParseError): Finding 
   return { level: "error", message: `The claims are not valid JSON: ${reason} at ${lineAndColumn(text, offset)}.` };
 }
 
+/**
+ * Far deeper than any template's claims go. jsonc-parser and the walk above recurse once per
+ * level: thousands of levels (6000 arrays fit in 36 KB) would overflow the stack, on the server
+ * and in the browser as you type, so the depth is counted before either sees the text.
+ */
+export const MAX_CLAIMS_DEPTH = 32;
+
+/** Whether objects and arrays nest deeper than `limit` in `text`, counted without recursion, strings skipped. */
+function nestsDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let index = 0; index < text.length; index += 1) {
+    const char = text[index];
+    if (inString) {
+      if (char === "\\") index += 1;
+      else if (char === '"') inString = false;
+    } else if (char === '"') {
+      inString = true;
+    } else if (char === "{" || char === "[") {
+      depth += 1;
+      if (depth > limit) return true;
+    } else if (char === "}" || char === "]") {
+      depth -= 1;
+    }
+  }
+  return false;
+}
+
 export function checkClaims(text: string): ClaimsCheck {
+  if (nestsDeeperThan(text, MAX_CLAIMS_DEPTH)) {
+    const message = `The claims nest deeper than ${MAX_CLAIMS_DEPTH} levels of objects and arrays.`;
+    return { findings: [{ level: "error", message }] };
+  }
   const errors: ParseError[] = [];
   const tree = parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
   const [firstError] = errors;

@@ -25,6 +25,17 @@ describe("checkClaims", () => {
     expect(messages("[]")).toEqual(["error: The claims must be one JSON object, such as {}."]);
   });
 
+  it("refuses claims nested deeper than 32 levels before parsing them, instead of overflowing the stack", () => {
+    const deep = (levels: number) => `{"a": ${"[".repeat(levels - 1)}${"]".repeat(levels - 1)}}`;
+    // 6000 arrays deep is 36 KB: under the form's 64 KB, and far past what a recursive parser survives.
+    expect(deep(6000).length).toBeLessThan(64 * 1024);
+    expect(messages(deep(6000))).toEqual(["error: The claims nest deeper than 32 levels of objects and arrays."]);
+    expect(messages(deep(33))).toEqual(["error: The claims nest deeper than 32 levels of objects and arrays."]);
+    expect(messages(deep(32))).toEqual([]);
+    // Brackets inside strings, escaped quotes included, are text, not nesting.
+    expect(messages(JSON.stringify({ a: `\\"${"[".repeat(100)}` }))).toEqual([]);
+  });
+
   it("says where a shortcode is malformed, inside nested values too", () => {
     expect(messages('{"a": {"b": ["{{ user.id | user.first_name }}"]}}')).toEqual([
       "error: Shortcode {{ user.id | user.first_name }} is malformed at line 1, column 26.",

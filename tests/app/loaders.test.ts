@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startTestEmulator, type TestEmulator } from "../support/emulator";
+import { startLaunchedEmulator, type TestEmulator } from "../support/emulator";
 import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 
 /**
@@ -16,7 +16,7 @@ let templatesLoader: Loader;
 let sessionToken: string;
 
 beforeAll(async () => {
-  emulator = await startTestEmulator();
+  emulator = await startLaunchedEmulator();
   // The app reads its configuration when first imported, as the server does at start-up.
   Object.assign(process.env, appEnvFor(emulator));
   tokenLoader = (await import("~/routes/api.get-token-example")).loader as Loader;

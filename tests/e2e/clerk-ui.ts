@@ -3,6 +3,8 @@ import { expect, type Page } from "@playwright/test";
 /** Drives Clerk's own components the way a person would. */
 
 export const ALICE = { email: "alice@example.com", password: "alice-password-1" };
+/** The seed's ordinary user: no template editor. */
+export const BOB = { email: "bob@example.com", password: "bob-password-1" };
 
 export async function signInThroughClerk(page: Page, appUrl: string, email: string, password: string) {
   await page.goto(`${appUrl}/sign-in`);

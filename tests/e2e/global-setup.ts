@@ -1,6 +1,6 @@
 import { startAppServer } from "../../support/app-server";
 import { appEnvFor } from "../../support/clerk-env";
-import { startTestEmulator } from "../support/emulator";
+import { startLaunchedEmulator } from "../support/emulator";
 
 /**
  * One emulator and one production server for the browser tests. Their
@@ -8,7 +8,7 @@ import { startTestEmulator } from "../support/emulator";
  * to its workers.
  */
 export default async function globalSetup() {
-  const emulator = await startTestEmulator();
+  const emulator = await startLaunchedEmulator();
   // Like `npm run dev`: every template the instance has, so a template made in the studio gets a token at once.
   const app = await startAppServer(appEnvFor(emulator, { CLERK_JWT_TEMPLATES: "*" }));
   process.env.E2E_APP_URL = app.url;

@@ -18,11 +18,17 @@ beforeAll(async () => {
 
 afterAll(() => app?.stop());
 
-it("allows the Frontend API, Turnstile and clerk-js's telemetry on pages", async () => {
+it("allows the Frontend API, Turnstile, Clerk's protection hosts and clerk-js's telemetry on pages", async () => {
   const policy = (await fetch(`${app.url}/healthz`)).headers.get("content-security-policy")!;
-  expect(policy).toMatch(new RegExp(`connect-src 'self' https://${FRONTEND_API} https://clerk-telemetry\\.com;`));
-  expect(policy).toMatch(/script-src [^;]*https:\/\/challenges\.cloudflare\.com [^;]*'strict-dynamic'/);
-  expect(policy).toContain("frame-src 'self' https://challenges.cloudflare.com");
+  expect(policy).toMatch(
+    new RegExp(
+      `connect-src 'self' https://${FRONTEND_API} https://\\*\\.protect\\.clerk\\.com:\\* https://clerk-telemetry\\.com;`,
+    ),
+  );
+  expect(policy).toMatch(
+    /script-src [^;]*https:\/\/challenges\.cloudflare\.com https:\/\/\*\.protect\.clerk\.com [^;]*'strict-dynamic'/,
+  );
+  expect(policy).toContain("frame-src 'self' https://challenges.cloudflare.com https://*.protect.clerk.com;");
   expect(policy).toContain("img-src 'self' data: https://img.clerk.com");
   expect(policy).toContain("worker-src 'self' blob:");
   expect(policy).toContain("style-src 'self' 'unsafe-inline'");

@@ -4,7 +4,7 @@ import { callBackendApi } from "../../support/backend-api";
 import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 import { tamper } from "../../support/forge";
 import { startLocalRedis, type LocalRedis } from "../../support/redis-server";
-import { startTestEmulator, type TestEmulator } from "../support/emulator";
+import { startLaunchedEmulator, type TestEmulator } from "../support/emulator";
 
 /** The studio's save, as its fetcher posts it: Remix answers with the action's JSON. */
 const STUDIO_DATA = "_data=routes%2Ftemplates.%24templateId";
@@ -17,7 +17,7 @@ let aliceToken: string;
 const backendCalls: string[] = [];
 
 beforeAll(async () => {
-  emulator = await startTestEmulator({ log: (line) => backendCalls.push(line) });
+  emulator = await startLaunchedEmulator({ log: (line) => backendCalls.push(line) });
   app = await startAppServer(appEnvFor(emulator, { CLERK_JWT_TEMPLATES: "*", TEMPLATE_LIST_REFRESH_SECONDS: "3600" }));
   aliceToken = await mintSessionToken(emulator, "sess_seed_alice");
 });
@@ -165,6 +165,11 @@ describe("the studio", () => {
     ["a lifetime below Clerk's 30 s", { lifetime: "5" }, "The lifetime must be a whole number of seconds from 30"],
     ["a clock skew above Clerk's 300 s", { allowedClockSkew: "301" }, "allowed clock skew must be"],
     ["a name the token route cannot ask for", { name: "has space" }, "The name must be 1-64 letters"],
+    [
+      "claims that nest 6000 arrays deep (36 KB)",
+      { claims: `{"a": ${"[".repeat(6000)}${"]".repeat(6000)}}` },
+      "The claims nest deeper than 32 levels",
+    ],
   ])("refuses %s with 400 and says what is wrong", async (_, fields, message) => {
     const response = await saveTemplate("/templates/new", { name: "refused", claims: "{}", ...fields });
     expect(response.status).toBe(400);

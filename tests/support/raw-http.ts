@@ -47,3 +47,35 @@ export async function rawRequest(baseUrl: string, requestHead: string): Promise<
     body: (headers["transfer-encoding"] === "chunked" ? decodeChunked(body) : body).toString("utf8"),
   };
 }
+
+/**
+ * Sends `head` and then `trickle` one byte every `everyMs`, as a slow or hostile client does,
+ * until the server closes the connection or `giveUpMs` passes: what the server sent, and
+ * after how long it closed (undefined if it never did).
+ */
+export async function trickleRequest(
+  baseUrl: string,
+  { head, trickle, everyMs, giveUpMs }: { head: string; trickle: string; everyMs: number; giveUpMs: number },
+): Promise<{ answer: string; closedAfterMs?: number; bytesSent: number }> {
+  const { hostname, port } = new URL(baseUrl);
+  const socket = connect(Number(port), hostname);
+  const started = performance.now();
+  let answer = "";
+  let bytesSent = 0;
+  socket.on("data", (chunk: Buffer) => (answer += chunk.toString("utf8")));
+  socket.on("error", () => {});
+  socket.write(head);
+  const timer = setInterval(() => {
+    if (bytesSent < trickle.length && socket.writable) socket.write(trickle[bytesSent++]!);
+  }, everyMs);
+  const closedAfterMs = await new Promise<number | undefined>((resolve) => {
+    const giveUp = setTimeout(() => resolve(undefined), giveUpMs);
+    socket.once("close", () => {
+      clearTimeout(giveUp);
+      resolve(performance.now() - started);
+    });
+  });
+  clearInterval(timer);
+  socket.destroy();
+  return { answer, closedAfterMs, bytesSent };
+}

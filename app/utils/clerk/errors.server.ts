@@ -1,4 +1,5 @@
 import { isClerkAPIResponseError } from "@clerk/remix/errors";
+import { ClerkCallBudgetSpent } from "~/utils/clerk/call-budget.server";
 import { apiError } from "~/utils/http/responses.server";
 
 /** Clerk did not answer within CLERK_API_TIMEOUT_MS. */
@@ -49,6 +50,19 @@ export function isTemplateNotFound(error: unknown): boolean {
  * The client never sees Clerk's own text or anything about the secret key.
  */
 export function tokenErrorResponse(error: unknown, template: string): Response {
+  if (error instanceof ClerkCallBudgetSpent) {
+    const { retryAfterSeconds, callsPerWindow, windowSeconds } = error;
+    return apiError(
+      429,
+      {
+        message:
+          `You have used your share of this server's Clerk calls (${callsPerWindow} per ${windowSeconds} s per ` +
+          `user), so Clerk was not called. Retry after ${retryAfterSeconds} s.`,
+        code: "user_rate_limited",
+      },
+      { "Retry-After": String(retryAfterSeconds) },
+    );
+  }
   if (error instanceof ClerkTimeoutError) {
     log(error.message);
     return apiError(504, { message: "Clerk took too long to answer. Try again shortly.", code: "clerk_timeout" });

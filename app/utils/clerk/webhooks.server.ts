@@ -1,14 +1,15 @@
-import { verifyWebhook, type WebhookEvent } from "@clerk/backend/webhooks";
+import { verifyWebhook } from "@clerk/backend/webhooks";
+import { webhookActionOf } from "~/utils/clerk/webhook-events.server";
 import { config } from "~/utils/config/config.server";
 import { apiError, jsonResponse } from "~/utils/http/responses.server";
 import { revocations } from "~/utils/tokens/sharing/stores.server";
-import type { RevocationTarget } from "~/utils/tokens/sharing/revocations.server";
 
 /**
  * `POST /api/webhooks/clerk`: Clerk's announcements that a session or user is
  * gone, verified with `verifyWebhook` (Svix / Standard Webhooks signatures,
- * stale timestamps refused), close the reuse window at once instead of at the
- * end of it. Other events are acknowledged and ignored.
+ * stale timestamps refused) and their shape checked (webhook-events.server.ts),
+ * close the reuse window at once instead of at the end of it. Other events are
+ * acknowledged and ignored.
  */
 
 // Clerk's session and user events are a few kilobytes.
@@ -18,19 +19,6 @@ const RETRY_AFTER_SECONDS = 5;
 
 function log(message: string) {
   console.error(`[webhook] ${message}`);
-}
-
-function targetOf(event: WebhookEvent): RevocationTarget | undefined {
-  switch (event.type) {
-    case "session.ended":
-    case "session.removed":
-    case "session.revoked":
-      return typeof event.data.id === "string" ? { sessionId: event.data.id } : undefined;
-    case "user.deleted":
-      return typeof event.data.id === "string" ? { userId: event.data.id } : undefined;
-    default:
-      return undefined;
-  }
 }
 
 /** The body as text, or undefined when it is larger than a webhook can be. */
@@ -60,7 +48,7 @@ export async function answerClerkWebhook(request: Request, signingSecret: string
       { Connection: "close" },
     );
   }
-  let event: WebhookEvent;
+  let event: unknown;
   try {
     event = await verifyWebhook(new Request(request.url, { method: "POST", headers: request.headers, body }), {
       signingSecret,
@@ -71,10 +59,19 @@ export async function answerClerkWebhook(request: Request, signingSecret: string
       code: "webhook_not_verified",
     });
   }
-  const target = targetOf(event);
-  if (!target) return jsonResponse({ received: true }, 200);
-  const { complete } = await revocations.revoke(target);
-  log(`${event.type}: reused tokens dropped${complete ? "" : " in this machine's processes only (Redis unavailable)"}`);
+  const action = webhookActionOf(event);
+  if (action.kind === "invalid") {
+    log(`refused a verified event: ${action.problem}`);
+    return apiError(400, {
+      message: `The event is not shaped as Clerk sends it: ${action.problem}.`,
+      code: "webhook_payload_invalid",
+    });
+  }
+  if (action.kind === "ignore") return jsonResponse({ received: true }, 200);
+  const { complete } = await revocations.revoke(action.target);
+  log(
+    `${action.type}: reused tokens dropped${complete ? "" : " in this machine's processes only (Redis unavailable)"}`,
+  );
   if (!complete) {
     return apiError(
       503,

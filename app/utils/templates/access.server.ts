@@ -4,11 +4,21 @@ import { redirect } from "@remix-run/node";
 import { authOptions } from "~/utils/clerk/client.server";
 import { config } from "~/utils/config/config.server";
 import { apiError, unauthorized } from "~/utils/http/responses.server";
+import { templateApiErrorResponse } from "~/utils/templates/catalog.server";
+import { isTemplateEditor } from "~/utils/templates/editors.server";
+import type { TemplateSummary } from "~/templates/summary";
+
+/**
+ * Who may do what with templates, checked on the server in every loader and
+ * action that reads or writes them (docs/decisions/025-template-editors-and-the-emulator-marker.md).
+ */
+
+export type SignedIn = { sessionId: string; userId: string };
 
 /** A page for signed-in users: anyone else is sent to sign in and brought back. */
-export async function requireSignedInPage(args: LoaderFunctionArgs): Promise<string> {
-  const { sessionId } = await getAuth(args, authOptions);
-  if (sessionId) return sessionId;
+export async function requireSignedInPage(args: LoaderFunctionArgs): Promise<SignedIn> {
+  const { sessionId, userId } = await getAuth(args, authOptions);
+  if (sessionId && userId) return { sessionId, userId };
   const here = new URL(args.request.url);
   throw redirect(`/sign-in?redirect_url=${encodeURIComponent(here.pathname + here.search)}`);
 }
@@ -18,22 +28,50 @@ export async function requireSignedInPage(args: LoaderFunctionArgs): Promise<str
  * when the browser says the form came from another site. Hosts are compared, not
  * schemes: behind a TLS-terminating proxy the browser's https is this server's http.
  */
-export async function requireSignedInPost(args: ActionFunctionArgs): Promise<string> {
+export async function requireSignedInPost(args: ActionFunctionArgs): Promise<SignedIn> {
   const origin = args.request.headers.get("Origin");
   if (origin !== null && (!URL.canParse(origin) || new URL(origin).host !== new URL(args.request.url).host)) {
     throw apiError(403, { message: "Forms are accepted from this site's own pages only.", code: "cross_origin_form" });
   }
-  const { sessionId } = await getAuth(args, authOptions);
-  if (!sessionId) throw unauthorized();
-  return sessionId;
+  const { sessionId, userId } = await getAuth(args, authOptions);
+  if (!sessionId || !userId) throw unauthorized();
+  return { sessionId, userId };
 }
 
-export function assertTemplateEditing(): void {
-  if (config.templateEditing) return;
+/** Whether this user may create, edit and export templates here: editing on, and named an editor. */
+export async function mayEditTemplates(userId: string): Promise<boolean> {
+  if (!config.templateEditing) return false;
+  return isTemplateEditor(userId).catch((error: unknown) => {
+    throw templateApiErrorResponse(error);
+  });
+}
+
+/** 403 unless editing is on and this user is one of TEMPLATE_EDITORS, saying which is missing. */
+export async function assertTemplateEditor(userId: string): Promise<void> {
+  if (!config.templateEditing) {
+    throw apiError(403, {
+      message:
+        "Template editing is off. It is on with the offline emulator, and with a development instance's sk_test_ key " +
+        "and TEMPLATE_EDITING=on; never with a production key.",
+      code: "template_editing_off",
+    });
+  }
+  if (await mayEditTemplates(userId)) return;
   throw apiError(403, {
     message:
-      "Template editing is off. It is on with the offline emulator, and with a development instance's sk_test_ key " +
-      "and TEMPLATE_EDITING=on; never with a production key.",
-    code: "template_editing_off",
+      "Only template editors may create, edit or export templates, and you are not one of them. " +
+      "TEMPLATE_EDITORS on this server names them.",
+    code: "not_a_template_editor",
+  });
+}
+
+/** 403 for a template signed with its own key: the studio never writes one, whoever asks. */
+export function assertStudioMayWrite(template: TemplateSummary): void {
+  if (!template.customSigningKey) return;
+  throw apiError(403, {
+    message:
+      `"${template.name}" is signed with its own key (${template.signingAlgorithm}): the studio does not write ` +
+      "templates with their own signing key. Change it in Clerk's Dashboard.",
+    code: "template_has_own_key",
   });
 }

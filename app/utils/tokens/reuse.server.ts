@@ -1,4 +1,5 @@
 import { withinBudget } from "~/utils/clerk/budget.server";
+import { ClerkCallBudgets } from "~/utils/clerk/call-budget.server";
 import { isTemplateNotFound, tokenErrorResponse, UnexpectedClerkAnswerError } from "~/utils/clerk/errors.server";
 import { config } from "~/utils/config/config.server";
 import { refreshTemplateNames } from "~/utils/templates/instance-names.server";
@@ -9,12 +10,19 @@ import { localTokenCache as tokenCache, sharedTokenCache } from "~/utils/tokens/
 
 /**
  * The wrapping around `clerkClient.sessions.getToken` that the token routes
- * hand their call to: reuse per session and template, a time budget with one
- * retry, and Clerk's failures turned into JSON answers. Why reuse, and the
- * revocation window it leaves: docs/decisions/002-token-reuse-and-revocation-window.md.
+ * hand their call to: reuse per session and template, each user's share of
+ * Clerk's rate limit, a time budget with one retry, and Clerk's failures turned
+ * into JSON answers. Why reuse, and the revocation window it leaves:
+ * docs/decisions/002-token-reuse-and-revocation-window.md; the share: 026.
  */
 
 const JWT_PATTERN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
+
+/** This process's buckets of Clerk calls, one per user (CLERK_RATE_LIMIT, CLERK_USER_SHARE_PERCENT). */
+const clerkCallBudgets = new ClerkCallBudgets({
+  callsPerWindow: config.clerkCallBudget.perProcess,
+  windowMs: config.clerkCallBudget.windowMs,
+});
 
 /** `Cache-Control: no-cache` on the request asks for a freshly minted token. */
 export function wantsFreshToken(request: Request): boolean {
@@ -57,10 +65,12 @@ export async function reuseTemplateToken(
   // Owner first, so that a revocation (Clerk's webhooks) finds the session's or user's tokens.
   const owner = { sessionId, userId: userId ?? "" };
   const key = reuseKeyOf(owner, orgId ?? null, orgRole ?? null, template);
+  // Runs only when a Clerk call is to be made (not for a reused token, nor a share of another
+  // request's call), charged to the user's share of the rate limit: refused before Clerk when spent.
   // Tested here, before the shared path turns Clerk's error into a Response: with `*`, the
   // next request for a template Clerk no longer has is refused without a call.
   const mint = () =>
-    callClerkWithinBudget(getToken).catch((error: unknown) => {
+    callClerkWithinBudget(clerkCallBudgets.charged(userId ?? sessionId, getToken)).catch((error: unknown) => {
       if (isTemplateNotFound(error)) void refreshTemplateNames();
       throw error;
     });

@@ -1,0 +1,107 @@
+import { z } from "zod";
+import { commaSeparated, ConfigError } from "~/utils/config/schema.server";
+
+/** The variables that say which JWT templates requests may ask for, and whether they may be edited. */
+
+/** Clerk's template names are short identifiers; anything else never reaches Clerk. */
+export const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/;
+
+const templateName = z.string().trim().regex(TEMPLATE_NAME_PATTERN, "must be 1-64 letters, digits, '-' or '_'");
+
+/** `CLERK_JWT_TEMPLATES=*`: every template the instance has, read from the Backend API. */
+export const EVERY_INSTANCE_TEMPLATE = "*";
+const templateListEntry = z
+  .string()
+  .regex(
+    /^(?:\*|[A-Za-z0-9][A-Za-z0-9_-]{0,63})$/,
+    "must be 1-64 letters, digits, '-' or '_' (names separated by commas), or * alone for every template",
+  );
+
+const REFRESH_MESSAGE = "must be a whole number of seconds from 1 to 3600";
+
+/** Clerk's user ids: `user_` and letters and digits (the emulator's seed adds underscores). */
+const USER_ID_PATTERN = /^user_\w+$/;
+const editorEntry = z
+  .string()
+  .refine(
+    (entry) => USER_ID_PATTERN.test(entry) || z.email().safeParse(entry).success,
+    "must be user ids (user_…, Clerk Dashboard → Users) or email addresses, separated by commas",
+  );
+
+export const templatesSchema = {
+  CLERK_JWT_TEMPLATE: templateName.default("test"),
+  CLERK_JWT_TEMPLATES: commaSeparated(templateListEntry).pipe(
+    z
+      .array(z.string())
+      .max(50)
+      .refine(
+        (list) => !list.includes(EVERY_INSTANCE_TEMPLATE) || list.length === 1,
+        "is either * (every template the instance has) or a list of names, not both",
+      ),
+  ),
+  TEMPLATE_LIST_REFRESH_SECONDS: z.coerce
+    .number({ error: REFRESH_MESSAGE })
+    .int(REFRESH_MESSAGE)
+    .min(1, REFRESH_MESSAGE)
+    .max(3600, REFRESH_MESSAGE)
+    .default(60),
+  TEMPLATE_EDITING: z
+    .enum(["on", "off"], { error: "must be on (create and edit JWT templates in /templates) or off" })
+    .optional(),
+  TEMPLATE_EDITORS: commaSeparated(editorEntry),
+};
+
+type TemplatesVars = z.output<z.ZodObject<typeof templatesSchema>>;
+
+/**
+ * Editing templates is on by default with the emulator, on request with a development instance,
+ * and never with a production key (sk_live_), whatever asks for it: a slip would change live
+ * tokens (docs/decisions/025-template-editors-and-the-emulator-marker.md).
+ */
+function templateEditingOf(setting: "on" | "off" | undefined, secretKey: string, offline: boolean): boolean {
+  const productionKey = secretKey.startsWith("sk_live_");
+  if (setting === "on" && productionKey) {
+    throw new ConfigError([
+      "TEMPLATE_EDITING=on is refused with a production key (sk_live_): editing would change live tokens. " +
+        "Use a development instance's sk_test_ key, or unset TEMPLATE_EDITING.",
+    ]);
+  }
+  if (productionKey) return false;
+  return (setting ?? (offline ? "on" : "off")) === "on";
+}
+
+/** Who may edit: user ids as they are, email addresses compared without case. */
+function templateEditorsOf(entries: string[]) {
+  return {
+    userIds: entries.filter((entry) => USER_ID_PATTERN.test(entry)),
+    emails: entries.filter((entry) => !USER_ID_PATTERN.test(entry)).map((email) => email.toLowerCase()),
+    /** As configured, for the pages that say who may edit. */
+    named: entries,
+  };
+}
+
+/** Which templates a request may name, whether the studio may write them, and who may. */
+export function templatesConfigOf(vars: TemplatesVars, clerk: { secretKey: string; usesOfflineEmulator: boolean }) {
+  const everyInstanceTemplate = vars.CLERK_JWT_TEMPLATES.includes(EVERY_INSTANCE_TEMPLATE);
+  const templateEditing = templateEditingOf(vars.TEMPLATE_EDITING, clerk.secretKey, clerk.usesOfflineEmulator);
+  if (templateEditing && vars.TEMPLATE_EDITORS.length === 0) {
+    throw new ConfigError([
+      "TEMPLATE_EDITORS names nobody, yet template editing is on " +
+        `(${vars.TEMPLATE_EDITING === "on" ? "TEMPLATE_EDITING=on" : "the offline emulator's default"}). ` +
+        "List who may create and edit templates: user ids (user_…, Clerk Dashboard → Users) or primary email " +
+        "addresses, separated by commas; or set TEMPLATE_EDITING=off.",
+    ]);
+  }
+  return {
+    defaultTemplate: vars.CLERK_JWT_TEMPLATE,
+    // The default template is always allowed, whatever the list says.
+    allowedTemplates: everyInstanceTemplate
+      ? [vars.CLERK_JWT_TEMPLATE]
+      : [...new Set([vars.CLERK_JWT_TEMPLATE, ...vars.CLERK_JWT_TEMPLATES])],
+    // With `*`, the instance's own list (refreshed) allows a name, besides the default template.
+    everyInstanceTemplate,
+    templateListRefreshMs: vars.TEMPLATE_LIST_REFRESH_SECONDS * 1000,
+    templateEditing,
+    templateEditors: templateEditorsOf(vars.TEMPLATE_EDITORS),
+  };
+}
