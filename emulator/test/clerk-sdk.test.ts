@@ -1,5 +1,5 @@
 import { createClerkClient, verifyToken } from "@clerk/backend";
-import { createRemoteJWKSet, importJWK, jwtVerify, SignJWT } from "jose";
+import { createRemoteJWKSet, decodeProtectedHeader, importJWK, jwtVerify, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { formatEnvLines } from "../src/print-env";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
@@ -17,8 +17,9 @@ beforeAll(async () => {
 afterAll(() => test.stop());
 
 describe("verifyToken accepts the emulator's session tokens", () => {
-  it("with jwtKey (CLERK_JWT_KEY), no network call", async () => {
+  it("with jwtKey (CLERK_JWT_KEY), no network call, though they carry Clerk's `cat` header", async () => {
     const { jwt } = await clerk.sessions.getToken("sess_seed_alice");
+    expect(decodeProtectedHeader(jwt).cat).toBe("cl_B7d4PD111AAA");
     const payload = await verifyToken(jwt, { jwtKey: test.emulator.jwtKey });
     expect(payload).toMatchObject({ sid: "sess_seed_alice", sub: "user_seed_alice", v: 2 });
   });
