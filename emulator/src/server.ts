@@ -8,6 +8,8 @@ import { clientRoutes } from "./routes/backend/clients";
 import { jwksRoutes } from "./routes/backend/jwks";
 import { jwtTemplateRoutes } from "./routes/backend/jwt-templates";
 import { sessionRoutes } from "./routes/backend/sessions";
+import { signInTokenRoutes } from "./routes/backend/sign-in-tokens";
+import { testingTokenRoutes } from "./routes/backend/testing-tokens";
 import { userRoutes } from "./routes/backend/users";
 import { frontendApiRoutes } from "./routes/frontend";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -34,7 +36,9 @@ function requestLog(log: (line: string) => void): MiddlewareHandler {
       .split("/")
       .map((segment) => (SECRET_LOOKING_SEGMENT.test(segment) ? "[redacted]" : segment))
       .join("/");
-    log(`${c.req.method} ${path} ${c.res.status} ${Math.round(performance.now() - started)}ms`);
+    const testingToken = c.get("testingToken");
+    const note = testingToken ? ` (testing token ${testingToken})` : "";
+    log(`${c.req.method} ${path} ${c.res.status} ${Math.round(performance.now() - started)}ms${note}`);
   };
 }
 
@@ -107,6 +111,8 @@ export function createApp(context: EmulatorContext, options: AppOptions): Hono {
     { path: "/v1/users", routes: userRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/v1/jwt_templates", routes: jwtTemplateRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/v1/clients", routes: clientRoutes(context), middleware: [delayed, faulty, authenticated] },
+    { path: "/v1/sign_in_tokens", routes: signInTokenRoutes(context), middleware: [delayed, faulty, authenticated] },
+    { path: "/v1/testing_tokens", routes: testingTokenRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/__emulator/faults", routes: faultAdminRoutes(options.faults), middleware: [authenticated] },
   ];
   for (const { path, routes, middleware } of backendApi) {

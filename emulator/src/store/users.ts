@@ -41,6 +41,10 @@ export class UserStore {
     return this.users.get(id);
   }
 
+  list(): UserRecord[] {
+    return [...this.users.values()];
+  }
+
   /** The user owning an email address, compared case-insensitively as Clerk does. */
   findByEmail(emailAddress: string): UserRecord | undefined {
     const wanted = emailAddress.toLowerCase();
