@@ -1,7 +1,7 @@
 import { parseArgs } from "node:util";
 import { parseRateLimit } from "./faults";
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, startEmulator } from "./index";
-import { appEnvOf, emulatorEnv, formatEnvLines } from "./print-env";
+import { appEnvOf, emulatorEnv, formatEnvLines, writeEnvFile } from "./print-env";
 
 const USAGE = `Usage: npm run emulator -- [options]
 
@@ -34,6 +34,7 @@ Faults in Backend API calls (also changeable at run time: PUT /__emulator/faults
   --webhook-url <url>           POST signed session.ended/.removed/.revoked events there (Clerk's webhooks)
   --webhook-secret <whsec_…>    their signing secret (default: a new one, printed with the app's env)
   --print-env                   print the app's env for this data dir, host and port, then exit
+  --write-env <file>            also write the app's env to this file (e.g. .env), never over one it did not write
   --help                        show this help`;
 
 function numberFlag(name: string, value: string | undefined): number | undefined {
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
       "webhook-url": { type: "string" },
       "webhook-secret": { type: "string" },
       "print-env": { type: "boolean" },
+      "write-env": { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -86,6 +88,7 @@ async function main(): Promise<void> {
 
   if (values["print-env"]) {
     if (values["frontend-api-host"]) throw new Error("--print-env cannot know the https port: start the emulator.");
+    if (port === 0) throw new Error("--print-env needs the port the emulator will listen on, not 0.");
     const env = await emulatorEnv({
       dataDir,
       host,
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
       instance,
     });
     console.log(formatEnvLines(env).join("\n"));
+    if (values["write-env"]) await writeEnvFile(values["write-env"], env);
     return;
   }
 
@@ -129,6 +133,8 @@ async function main(): Promise<void> {
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  const appEnv = appEnvOf(emulator);
+  if (values["write-env"]) await writeEnvFile(values["write-env"], appEnv).catch(stopWith(emulator));
 
   console.log(
     [
@@ -140,11 +146,19 @@ async function main(): Promise<void> {
       "This is an offline Clerk emulator, not Clerk.",
       `Secret key: ${emulator.secretKey}`,
       "",
-      "Env for the app:",
-      ...formatEnvLines(appEnvOf(emulator)),
+      `Env for the app${values["write-env"] ? ` (also in ${values["write-env"]})` : ""}:`,
+      ...formatEnvLines(appEnv),
       "",
     ].join("\n"),
   );
+}
+
+/** Closes the running emulator before the error ends the command. */
+function stopWith(emulator: { close(): Promise<void> }) {
+  return async (error: unknown): Promise<never> => {
+    await emulator.close();
+    throw error;
+  };
 }
 
 main().catch((error: NodeJS.ErrnoException) => {

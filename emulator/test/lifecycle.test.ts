@@ -2,7 +2,6 @@ import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { verifyToken } from "@clerk/backend";
 import { createRemoteJWKSet, jwtVerify } from "jose";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,6 +10,7 @@ import { specMissingReason, specValidationTitle, validateEveryResponse } from ".
 import { callBackendApi } from "../../support/backend-api";
 import { startTestEmulator, type TestEmulator } from "./support/emulator";
 import { makeTempDir } from "../../support/temp-dir";
+import { CLI, runCli } from "./support/cli";
 import { claimsOf } from "./support/frontend-api";
 
 const spec = validateEveryResponse();
@@ -165,20 +165,6 @@ describe("the request log", () => {
 });
 
 describe("the CLI", () => {
-  const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-
-  function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => (stdout += chunk));
-      child.stderr.on("data", (chunk) => (stderr += chunk));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-  }
-
   it("--print-env prints the env of the emulator that the same data dir, host and port give", async () => {
     const { emulator, dataDir } = await start();
     const port = new URL(emulator.url).port;
@@ -188,7 +174,9 @@ describe("the CLI", () => {
       `CLERK_SECRET_KEY=${emulator.secretKey}`,
       `CLERK_PUBLISHABLE_KEY=${emulator.publishableKey}`,
       `CLERK_API_URL=${emulator.apiUrl}`,
-      `CLERK_JWT_KEY="${emulator.jwtKey.replaceAll("\n", "")}"`,
+      `CLERK_JWT_KEY="${emulator.jwtKey.replaceAll("\n", "\\n")}"`,
+      "CLERK_PROXY_URL=/__clerk",
+      "CLERK_JS=/__clerk/npm/@clerk/clerk-js@5/dist/clerk.browser.js",
     ]);
   });
 
@@ -203,7 +191,7 @@ describe("the CLI", () => {
 
   it("prints the URL, keys and env lines, and stops on SIGTERM", async () => {
     const { dataDir } = await start();
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "--port", "0", "--data-dir", dataDir], {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "0", "--data-dir", dataDir], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";
