@@ -15,7 +15,7 @@ Options:
                                 with a certificate made at start; map the name to 127.0.0.1 yourself
   --frontend-api-port <n>       its https port (default: any free port)
   --secret-key <sk_…>           secret key to require (default: the one stored in the data dir)
-  --data-dir <dir>              where the instance key is kept (default emulator/.data)
+  --data-dir <dir>              where the instance key and the state are kept (default emulator/.data)
   --seed <file>                 seed file (default emulator/src/seed.json)
   --session-token-lifetime <s>  session token lifetime in seconds (default 60)
   --latency-ms <ms>             simulated Clerk round trip per Backend API call (default 0)

@@ -21,6 +21,8 @@ export interface AppOptions {
   log: (line: string) => void;
   /** Counts the requests being answered right now. */
   requests: { inFlight: number };
+  /** Called once each request is answered (the state saver: store/persistence.ts). */
+  afterRequest?: () => void;
 }
 
 // Path segments that look like a JWT (its header always starts `eyJ`) or a secret key are
@@ -42,13 +44,14 @@ function requestLog(log: (line: string) => void): MiddlewareHandler {
   };
 }
 
-function countInFlight(requests: { inFlight: number }): MiddlewareHandler {
+function countInFlight(requests: { inFlight: number }, afterRequest?: () => void): MiddlewareHandler {
   return async (_c, next) => {
     requests.inFlight += 1;
     try {
       await next();
     } finally {
       requests.inFlight -= 1;
+      afterRequest?.();
     }
   };
 }
@@ -95,7 +98,7 @@ export function createApp(context: EmulatorContext, options: AppOptions): Hono {
   app.use("/v1/client/*", overrideMethod);
   app.use("/v1/environment", overrideMethod);
   app.use(requestLog(options.log));
-  app.use(countInFlight(options.requests));
+  app.use(countInFlight(options.requests, options.afterRequest));
 
   const authenticated = requireSecretKey(options.secretKey);
   const delayed = simulatedLatency(options.latencyMs);

@@ -50,10 +50,11 @@ describe("restarts", () => {
     expect((await callBackendApi(test.emulator, "GET", "/v1/users/user_seed_alice")).status).toBe(200);
   });
 
-  it("start each emulator with a fresh seeded store", async () => {
-    const first = await start();
+  it("start from the seed each time with persist: false", async () => {
+    const first = await start({ persist: false });
     await callBackendApi(first.emulator, "POST", "/v1/sessions/sess_seed_alice/revoke");
-    const second = await start({ dataDir: first.dataDir });
+    await first.emulator.close();
+    const second = await start({ dataDir: first.dataDir, persist: false });
     const { body } = await callBackendApi(second.emulator, "GET", "/v1/sessions/sess_seed_alice");
     expect(body.status).toBe("active");
   });
