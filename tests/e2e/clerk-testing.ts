@@ -5,7 +5,7 @@ import { ALICE } from "./clerk-ui";
 
 /**
  * Signing in the way Clerk's Playwright guide does, with @clerk/testing: clerkSetup() has run
- * (global.setup.ts offline, the stage fixture in the rehearsals), so `clerk.signIn` finds the
+ * (clerk.setup.ts offline, the stage fixture in the rehearsals), so `clerk.signIn` finds the
  * testing token and the Frontend API. The <SignIn/> form itself: clerk-ui.ts.
  */
 

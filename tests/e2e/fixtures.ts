@@ -8,7 +8,7 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 /**
  * Every test runs offline: a request to any host but this machine is blocked
  * and fails the test. So does any CSP violation. The shared app's Frontend API
- * calls carry the testing token clerkSetup() got (global.setup.ts).
+ * calls carry the testing token clerkSetup() got (clerk.setup.ts).
  */
 export const test = base.extend({
   baseURL: async ({ baseURL }, use) => use(process.env.E2E_APP_URL ?? baseURL),

@@ -6,7 +6,7 @@ import { startTestEmulator } from "../support/emulator";
  * One emulator and one production server for the browser tests. Their
  * addresses reach the tests through the environment, which Playwright hands
  * to its workers; so do the emulator's keys, as a reader's app has its Clerk
- * keys in its environment for @clerk/testing's clerkSetup() (global.setup.ts).
+ * keys in its environment for @clerk/testing's clerkSetup() (clerk.setup.ts).
  */
 export default async function globalSetup() {
   const emulator = await startTestEmulator();
