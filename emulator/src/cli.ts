@@ -143,6 +143,13 @@ async function main(): Promise<void> {
       ...(emulator.certificateSpkiSha256
         ? [`Its certificate's key hash (--ignore-certificate-errors-spki-list): ${emulator.certificateSpkiSha256}`]
         : []),
+      ...(emulator.instanceKind === "development" && emulator.frontendApiUrl.startsWith("http:")
+        ? [
+            "Note: clerk-js keeps a development instance's dev browser only for a Frontend API on",
+            "https://<name>.accounts.dev (port 443): for browsers, add --frontend-api-host <name>.clerk.accounts.dev",
+            "--frontend-api-port 443 and map the name to 127.0.0.1 (emulator/README.md).",
+          ]
+        : []),
       "This is an offline Clerk emulator, not Clerk.",
       `Secret key: ${emulator.secretKey}`,
       "",
