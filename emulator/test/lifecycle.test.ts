@@ -4,25 +4,17 @@ import { request } from "node:http";
 import path from "node:path";
 import { verifyToken } from "@clerk/backend";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startEmulator } from "../src/index";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
 import { callBackendApi } from "../../support/backend-api";
-import { startTestEmulator, type TestEmulator } from "./support/emulator";
+import { startTestEmulator, stoppedAfterEachTest } from "./support/emulator";
 import { makeTempDir } from "../../support/temp-dir";
 import { CLI, runCli } from "./support/cli";
 import { claimsOf } from "./support/frontend-api";
 
 const spec = validateEveryResponse();
-const running: TestEmulator[] = [];
-async function start(options: Parameters<typeof startTestEmulator>[0] = {}): Promise<TestEmulator> {
-  const test = await startTestEmulator(options);
-  running.push(test);
-  return test;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((test) => test.stop()));
-});
+const start = stoppedAfterEachTest();
 
 describe("restarts", () => {
   it("keep the instance key and secret key of the data dir, so earlier tokens still verify", async () => {

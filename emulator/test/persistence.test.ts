@@ -1,23 +1,15 @@
 import { readdir, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { callBackendApi } from "../../support/backend-api";
 import { makeTempDir } from "../../support/temp-dir";
-import { startTestEmulator, type TestEmulator } from "./support/emulator";
+import { stoppedAfterEachTest } from "./support/emulator";
 import { Browser, claimsOf } from "./support/frontend-api";
 
 // What should survive a restart is kept in the data dir: templates made in the studio (through
 // the Backend API), signed-up users, and the sessions of signed-in browsers.
 
-const running: TestEmulator[] = [];
-async function start(options: Parameters<typeof startTestEmulator>[0] = {}): Promise<TestEmulator> {
-  const test = await startTestEmulator(options);
-  running.push(test);
-  return test;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((test) => test.stop()));
-});
+const start = stoppedAfterEachTest();
 
 const TEMPLATE = { name: "made-in-the-studio", claims: { who: "{{user.first_name}}" }, lifetime: 90 };
 

@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
-import { readFile, rename, rm, writeFile } from "node:fs/promises";
+import { rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { z } from "zod";
+import { readTextIfExists } from "../files";
 import type { ClientRecord } from "./clients";
 import type { EmulatorStore } from "./index";
 import type { JwtTemplateRecord } from "./jwt-templates";
@@ -53,13 +54,8 @@ export function stateFileFor(dataDir: string, seed: unknown): string {
 
 /** Replaces the store's contents with the state saved in `file`; false when there is none. */
 async function restoreState(store: EmulatorStore, file: string): Promise<boolean> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
-    throw error;
-  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) return false;
   let saved: unknown;
   try {
     saved = JSON.parse(text);
