@@ -18,9 +18,12 @@ export default defineConfig<{ instanceKind: InstanceKind }>({
     screenshot: "only-on-failure",
   },
   projects: [
+    // @clerk/testing's clerkSetup() for the offline instance, as Clerk's Playwright guide runs it (clerk.setup.ts).
+    { name: "clerk-setup", testMatch: /clerk\.setup\.ts$/ },
     // The offline emulator behind the app's same-origin proxy (global-setup.ts).
-    { name: "offline", testIgnore: REHEARSALS },
-    // Real Clerk rehearsed: the app started with the keys alone, clerk-js on Clerk's hosts (rehearsal/stage.ts).
+    { name: "offline", testIgnore: REHEARSALS, dependencies: ["clerk-setup"] },
+    // Real Clerk rehearsed: the app started with the keys alone, clerk-js on Clerk's hosts (rehearsal/stage.ts),
+    // clerkSetup() run where each stage's instance starts (rehearsal/fixtures.ts).
     { name: "real-clerk-development", testMatch: REHEARSALS, use: { instanceKind: "development" } },
     { name: "real-clerk-production", testMatch: REHEARSALS, use: { instanceKind: "production" } },
   ],

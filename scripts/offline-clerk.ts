@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { exitWith } from "../server/read-config";
 import { DEFAULT_SEED_FILE, startEmulator, TEST_MODE_EMAIL_CODE, type RunningEmulator } from "../emulator/src/index";
-import { appEnvOf } from "../emulator/src/print-env";
+import { appEnvOf, PROXY_PATH } from "../emulator/src/print-env";
 
 const KEY_VARIABLES = ["CLERK_SECRET_KEY", "CLERK_PUBLISHABLE_KEY"] as const;
 
@@ -58,9 +58,6 @@ const SEEDED_EDITORS = seed.users
 /** The JWT templates the emulator's seed defines. */
 export const SEEDED_TEMPLATES = seed.jwt_templates.map((template) => template.name);
 
-/** Where the app forwards clerk-js's Frontend API calls, same-origin, like Clerk's production proxy. */
-const PROXY_PATH = "/__clerk";
-
 /**
  * The secret key the launchers start the emulator with. Its production instance would otherwise
  * have an sk_live_ key, and an sk_live_ key never edits templates, however configured
@@ -73,18 +70,14 @@ export function offlineSecretKey(): string {
 }
 
 /**
- * The environment that points the app at a running emulator, as real keys
- * point it at Clerk, and says so (OFFLINE_EMULATOR): the app never guesses it
- * from the URL. clerk-js is loaded through the proxy too: on plain http
- * it must be named explicitly (CLERK_JS), or clerk-react asks for https.
+ * The environment that points the app at a running emulator, as real keys point it at Clerk:
+ * the emulator's own env lines (its Frontend API and clerk-js through the app's proxy, and
+ * OFFLINE_EMULATOR=on: the app never guesses it from the URL), and what the launcher adds
+ * for a developer.
  */
 export function offlineClerkEnv(emulator: RunningEmulator): Record<string, string> {
-  const proxyPath = process.env.CLERK_PROXY_URL ?? PROXY_PATH;
   return {
-    ...appEnvOf(emulator),
-    OFFLINE_EMULATOR: "on",
-    CLERK_PROXY_URL: proxyPath,
-    CLERK_JS: `${proxyPath}/npm/@clerk/clerk-js@5/dist/clerk.browser.js`,
+    ...appEnvOf(emulator, process.env.CLERK_PROXY_URL ?? PROXY_PATH),
     // Every template the emulator has, so one made in the studio gets a token without a restart.
     CLERK_JWT_TEMPLATES: process.env.CLERK_JWT_TEMPLATES ?? "*",
     TEMPLATE_EDITORS: process.env.TEMPLATE_EDITORS || SEEDED_EDITORS,

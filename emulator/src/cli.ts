@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { z } from "zod";
 import { parseRateLimit } from "./faults";
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, startEmulator } from "./index";
-import { appEnvOf, emulatorEnv, formatEnvLines } from "./print-env";
+import { appEnvOf, emulatorEnv, formatEnvLines, writeEnvFile } from "./print-env";
 
 const USAGE = `Usage: npm run emulator -- [options]
 
@@ -16,7 +16,7 @@ Options:
                                 with a certificate made at start; map the name to 127.0.0.1 yourself
   --frontend-api-port <n>       its https port (default: any free port)
   --secret-key <sk_…>           secret key to require (default: the one stored in the data dir)
-  --data-dir <dir>              where the instance key is kept (default emulator/.data)
+  --data-dir <dir>              where the instance key and the state are kept (default emulator/.data)
   --seed <file>                 seed file (default emulator/src/seed.json)
   --session-token-lifetime <s>  session token lifetime in seconds (default 60)
   --latency-ms <ms>             simulated Clerk round trip per Backend API call (default 0)
@@ -35,6 +35,7 @@ Faults in Backend API calls (also changeable at run time: PUT /__emulator/faults
   --webhook-url <url>           POST signed session.ended/.removed/.revoked events there (Clerk's webhooks)
   --webhook-secret <whsec_…>    their signing secret (default: a new one, printed with the app's env)
   --print-env                   print the app's env for this data dir, host and port, then exit
+  --write-env <file>            also write the app's env to this file (e.g. .env), never over one it did not write
   --help                        show this help`;
 
 function numberFlag(name: string, value: string | undefined): number | undefined {
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
       "webhook-url": { type: "string" },
       "webhook-secret": { type: "string" },
       "print-env": { type: "boolean" },
+      "write-env": { type: "string" },
       help: { type: "boolean" },
     },
   });
@@ -87,6 +89,7 @@ async function main(): Promise<void> {
 
   if (values["print-env"]) {
     if (values["frontend-api-host"]) throw new Error("--print-env cannot know the https port: start the emulator.");
+    if (port === 0) throw new Error("--print-env needs the port the emulator will listen on, not 0.");
     const env = await emulatorEnv({
       dataDir,
       host,
@@ -95,6 +98,7 @@ async function main(): Promise<void> {
       instance,
     });
     console.log(formatEnvLines(env).join("\n"));
+    if (values["write-env"]) await writeEnvFile(values["write-env"], env);
     return;
   }
 
@@ -130,6 +134,8 @@ async function main(): Promise<void> {
   const stop = () => void emulator.close().then(() => process.exit(0));
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  const appEnv = appEnvOf(emulator);
+  if (values["write-env"]) await writeEnvFile(values["write-env"], appEnv).catch(stopWith(emulator));
 
   console.log(
     [
@@ -138,14 +144,29 @@ async function main(): Promise<void> {
       ...(emulator.certificateSpkiSha256
         ? [`Its certificate's key hash (--ignore-certificate-errors-spki-list): ${emulator.certificateSpkiSha256}`]
         : []),
+      ...(emulator.instanceKind === "development" && emulator.frontendApiUrl.startsWith("http:")
+        ? [
+            "Note: clerk-js keeps a development instance's dev browser only for a Frontend API on",
+            "https://<name>.accounts.dev (port 443): for browsers, add --frontend-api-host <name>.clerk.accounts.dev",
+            "--frontend-api-port 443 and map the name to 127.0.0.1 (emulator/README.md).",
+          ]
+        : []),
       "This is an offline Clerk emulator, not Clerk.",
       `Secret key: ${emulator.secretKey}`,
       "",
-      "Env for the app:",
-      ...formatEnvLines(appEnvOf(emulator)),
+      `Env for the app${values["write-env"] ? ` (also in ${values["write-env"]})` : ""}:`,
+      ...formatEnvLines(appEnv),
       "",
     ].join("\n"),
   );
+}
+
+/** Closes the running emulator before the error ends the command. */
+function stopWith(emulator: { close(): Promise<void> }) {
+  return async (error: unknown): Promise<never> => {
+    await emulator.close();
+    throw error;
+  };
 }
 
 // One message, never a stack trace; the usage only when asked for.

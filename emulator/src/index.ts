@@ -6,6 +6,7 @@ import { getRequestListener, type Http2Bindings, type HttpBindings } from "@hono
 import type { JWK } from "jose";
 import { z } from "zod";
 import { readSeedFile, storeFromSeed } from "./seed";
+import { persistState, stateFileFor } from "./store/persistence";
 import { FaultInjector, type FaultsInput } from "./faults";
 import { cookieSuffix, type CookieScope } from "./routes/frontend/cookies";
 import { createApp } from "./server";
@@ -42,6 +43,11 @@ export interface EmulatorOptions {
   dataDir?: string;
   /** Default emulator/src/seed.json */
   seedFile?: string;
+  /**
+   * Default true: users, sessions and JWT templates are kept in dataDir (one file per seed) and
+   * restored on the next start; false starts from the seed every time and keeps nothing.
+   */
+  persist?: boolean;
   /** Default 60. */
   sessionTokenLifetimeSeconds?: number;
   /** Simulated Clerk round trip added to every Backend API call except /v1/jwks. Default 0. */
@@ -109,6 +115,7 @@ const optionsSchema = z.object({
   secretKey: z.string().startsWith("sk_").optional(),
   dataDir: z.string().default(DEFAULT_DATA_DIR),
   seedFile: z.string().default(DEFAULT_SEED_FILE),
+  persist: z.boolean().default(true),
   sessionTokenLifetimeSeconds: z.int().min(1).default(60),
   latencyMs: z.number().min(0).default(0),
   faults: z.custom<FaultsInput>((value) => typeof value === "object" && value !== null).default({}),
@@ -127,7 +134,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   frontendApiHostOf(settings.host, settings.port); // Fail before listening when the host is unusable.
 
   const keys = await loadOrCreateInstanceKeys(settings.dataDir);
-  const store = await storeFromSeed(await readSeedFile(settings.seedFile));
+  const seed = await readSeedFile(settings.seedFile);
+  const store = await storeFromSeed(seed);
+  const state = settings.persist
+    ? await persistState(store, stateFileFor(settings.dataDir, seed), settings.log)
+    : undefined;
 
   // The app needs the real port (its issuer), which is only known once listening.
   let handleRequest: (request: Request, env: HttpBindings | Http2Bindings) => Response | Promise<Response> = () =>
@@ -182,6 +193,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     log: settings.log,
     logProxiedRequests: settings.logProxiedRequests,
     requests,
+    afterRequest: state?.schedule,
   }).fetch;
 
   let closing: Promise<void> | undefined;
@@ -197,7 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     webhookSigningSecret: settings.webhooks?.signingSecret,
     inFlight: () => requests.inFlight,
     setFaults: (input) => void faults.set(input),
-    close: () => (closing ??= Promise.all(servers.map(closeServer)).then(() => undefined)),
+    close: () => (closing ??= Promise.all(servers.map(closeServer)).then(() => state?.flush())),
   };
 }
 

@@ -1,5 +1,7 @@
 import type { JwtTemplateRecord } from "./store/jwt-templates";
 import type { SessionRecord } from "./store/sessions";
+import type { SignInTokenRecord } from "./store/sign-in-tokens";
+import type { TestingTokenRecord } from "./store/testing-tokens";
 import type { UserRecord } from "./store/users";
 
 // Backend API objects, shaped as the Backend API description (bapi-2025-11-10.yml) defines
@@ -96,5 +98,23 @@ export function jwtTemplateResource(template: JwtTemplateRecord) {
     signing_algorithm: template.custom_signing?.algorithm ?? "RS256",
     created_at: template.created_at,
     updated_at: template.updated_at,
+  };
+}
+
+export function testingTokenResource(record: TestingTokenRecord) {
+  return { object: "testing_token", token: record.token, expires_at: record.expires_at };
+}
+
+/** `url` is null: the emulator has no Account Portal to send the ticket to. */
+export function signInTokenResource(record: SignInTokenRecord) {
+  return {
+    object: "sign_in_token",
+    id: record.id,
+    status: record.status,
+    user_id: record.user_id,
+    token: record.token,
+    url: null,
+    created_at: record.created_at,
+    updated_at: record.updated_at,
   };
 }

@@ -8,6 +8,8 @@ import { clientRoutes } from "./routes/backend/clients";
 import { jwksRoutes } from "./routes/backend/jwks";
 import { jwtTemplateRoutes } from "./routes/backend/jwt-templates";
 import { sessionRoutes } from "./routes/backend/sessions";
+import { signInTokenRoutes } from "./routes/backend/sign-in-tokens";
+import { testingTokenRoutes } from "./routes/backend/testing-tokens";
 import { userRoutes } from "./routes/backend/users";
 import { frontendApiRoutes } from "./routes/frontend";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -20,6 +22,8 @@ export interface AppOptions {
   logProxiedRequests: boolean;
   /** Counts the requests being answered right now. */
   requests: { inFlight: number };
+  /** Called once each request is answered (the state saver: store/persistence.ts). */
+  afterRequest?: () => void;
 }
 
 // Path segments that look like a JWT (its header always starts `eyJ`) or a secret key are
@@ -35,17 +39,20 @@ function requestLog(log: (line: string) => void): MiddlewareHandler {
       .split("/")
       .map((segment) => (SECRET_LOOKING_SEGMENT.test(segment) ? "[redacted]" : segment))
       .join("/");
-    log(`${c.req.method} ${path} ${c.res.status} ${Math.round(performance.now() - started)}ms`);
+    const testingToken = c.get("testingToken");
+    const note = testingToken ? ` (testing token ${testingToken})` : "";
+    log(`${c.req.method} ${path} ${c.res.status} ${Math.round(performance.now() - started)}ms${note}`);
   };
 }
 
-function countInFlight(requests: { inFlight: number }): MiddlewareHandler {
+function countInFlight(requests: { inFlight: number }, afterRequest?: () => void): MiddlewareHandler {
   return async (_c, next) => {
     requests.inFlight += 1;
     try {
       await next();
     } finally {
       requests.inFlight -= 1;
+      afterRequest?.();
     }
   };
 }
@@ -98,7 +105,7 @@ export function createApp(context: EmulatorContext, options: AppOptions): Hono {
       ? logRequest
       : (c, next) => (c.req.header("Clerk-Proxy-Url") ? next() : logRequest(c, next)),
   );
-  app.use(countInFlight(options.requests));
+  app.use(countInFlight(options.requests, options.afterRequest));
 
   const authenticated = requireSecretKey(options.secretKey);
   const delayed = simulatedLatency(options.latencyMs);
@@ -114,6 +121,8 @@ export function createApp(context: EmulatorContext, options: AppOptions): Hono {
     { path: "/v1/users", routes: userRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/v1/jwt_templates", routes: jwtTemplateRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/v1/clients", routes: clientRoutes(context), middleware: [delayed, faulty, authenticated] },
+    { path: "/v1/sign_in_tokens", routes: signInTokenRoutes(context), middleware: [delayed, faulty, authenticated] },
+    { path: "/v1/testing_tokens", routes: testingTokenRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/__emulator/faults", routes: faultAdminRoutes(options.faults), middleware: [authenticated] },
   ];
   for (const { path, routes, middleware } of backendApi) {

@@ -74,7 +74,12 @@ describe("POST /v1/sessions/{id}/tokens", () => {
     expect(status).toBe(200);
     expect(headers.get("Content-Type")).toBe("application/json");
     expect(body).toEqual({ object: "token", jwt: expect.any(String) });
-    expect(decodeProtectedHeader(body.jwt)).toEqual({ alg: "RS256", kid: test.emulator.privateJwk.kid, typ: "JWT" });
+    expect(decodeProtectedHeader(body.jwt)).toEqual({
+      alg: "RS256",
+      kid: test.emulator.privateJwk.kid,
+      typ: "JWT",
+      cat: "cl_B7d4PD111AAA",
+    });
     const claims = await verifiedClaims(body.jwt);
     expect(claims).toMatchObject({
       sid: "sess_seed_alice",
@@ -166,7 +171,7 @@ describe("POST /v1/sessions/{id}/tokens/{template}", () => {
 
   it("signs `partner-hs256` with the template's own HS256 secret", async () => {
     const { body } = await call("POST", "/v1/sessions/sess_seed_alice/tokens/partner-hs256");
-    expect(decodeProtectedHeader(body.jwt)).toEqual({ alg: "HS256", typ: "JWT" });
+    expect(decodeProtectedHeader(body.jwt)).toEqual({ alg: "HS256", typ: "JWT", cat: "cl_B7d4PD222AAA" });
     const secret = new TextEncoder().encode("partner-shared-secret-for-the-emulator-only-0123456789");
     const { payload } = await jwtVerify(body.jwt, secret, { audience: "partner.example" });
     expect(payload).toMatchObject({ user_id: "user_seed_alice", email: "alice@example.com" });

@@ -1,7 +1,8 @@
 import { createClerkClient, verifyToken } from "@clerk/backend";
-import { createRemoteJWKSet, importJWK, jwtVerify, SignJWT } from "jose";
+import { parseEnv } from "node:util";
+import { createRemoteJWKSet, decodeProtectedHeader, importJWK, jwtVerify, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { formatEnvLines } from "../src/print-env";
+import { appEnvOf, formatEnvLines } from "../src/print-env";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
 import { startTestEmulator, type TestEmulator } from "./support/emulator";
 import { claimsOf } from "./support/frontend-api";
@@ -17,23 +18,19 @@ beforeAll(async () => {
 afterAll(() => test.stop());
 
 describe("verifyToken accepts the emulator's session tokens", () => {
-  it("with jwtKey (CLERK_JWT_KEY), no network call", async () => {
+  it("with jwtKey (CLERK_JWT_KEY), no network call, though they carry Clerk's `cat` header", async () => {
     const { jwt } = await clerk.sessions.getToken("sess_seed_alice");
+    expect(decodeProtectedHeader(jwt).cat).toBe("cl_B7d4PD111AAA");
     const payload = await verifyToken(jwt, { jwtKey: test.emulator.jwtKey });
     expect(payload).toMatchObject({ sid: "sess_seed_alice", sub: "user_seed_alice", v: 2 });
   });
 
-  it("with the one-line CLERK_JWT_KEY the CLI prints", async () => {
+  it("with the one-line CLERK_JWT_KEY the CLI prints, read as a .env file reads it", async () => {
     const { jwt } = await clerk.sessions.getToken("sess_seed_alice");
-    const env = {
-      CLERK_SECRET_KEY: "",
-      CLERK_PUBLISHABLE_KEY: "",
-      CLERK_API_URL: "",
-      CLERK_JWT_KEY: test.emulator.jwtKey,
-    };
-    const envLine = formatEnvLines(env).find((line) => line.startsWith("CLERK_JWT_KEY="));
-    const jwtKey = JSON.parse(envLine!.slice("CLERK_JWT_KEY=".length)) as string;
-    expect(jwtKey).not.toContain("\n");
+    const envLine = formatEnvLines(appEnvOf(test.emulator)).find((line) => line.startsWith("CLERK_JWT_KEY="));
+    expect(envLine).not.toContain("\n");
+    const { CLERK_JWT_KEY: jwtKey } = parseEnv(envLine!);
+    expect(jwtKey).toBe(test.emulator.jwtKey);
     await expect(verifyToken(jwt, { jwtKey })).resolves.toMatchObject({ sid: "sess_seed_alice" });
   });
 

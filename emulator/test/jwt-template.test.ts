@@ -256,7 +256,8 @@ describe("mintTemplateToken", () => {
     });
     const jwt = await mintTemplateToken({ issuer, template, session: sessionRecord(), user: john, now: NOW });
 
-    expect(decodeProtectedHeader(jwt)).toEqual({ alg: "RS256", kid: "ins_test", typ: "JWT" });
+    // Clerk's JWT-template category (@clerk/backend 3.16.10, dist/tokens/jwtCategories.d.ts).
+    expect(decodeProtectedHeader(jwt)).toEqual({ alg: "RS256", kid: "ins_test", typ: "JWT", cat: "cl_B7d4PD222AAA" });
     const { payload } = await jwtVerify(jwt, await importJWK(publicJwk, "RS256"), {
       currentDate: new Date(NOW * 1000),
     });
@@ -324,7 +325,7 @@ describe("mintTemplateToken", () => {
     });
     const jwt = await mintTemplateToken({ issuer, template, session: sessionRecord(), user: john, now: NOW });
 
-    expect(decodeProtectedHeader(jwt)).toEqual({ alg: "HS256", typ: "JWT" });
+    expect(decodeProtectedHeader(jwt)).toEqual({ alg: "HS256", typ: "JWT", cat: "cl_B7d4PD222AAA" });
     const { payload } = await jwtVerify(jwt, new TextEncoder().encode(secret), { currentDate: new Date(NOW * 1000) });
     expect(payload).toMatchObject({ aud: "partner", sub: "user_john" });
   });

@@ -2,27 +2,19 @@ import { spawn } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { request } from "node:http";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { verifyToken } from "@clerk/backend";
 import { createRemoteJWKSet, jwtVerify } from "jose";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { startEmulator } from "../src/index";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
 import { callBackendApi } from "../../support/backend-api";
-import { startTestEmulator, type TestEmulator } from "./support/emulator";
+import { startTestEmulator, stoppedAfterEachTest } from "./support/emulator";
 import { makeTempDir } from "../../support/temp-dir";
+import { CLI, runCli } from "./support/cli";
 import { claimsOf } from "./support/frontend-api";
 
 const spec = validateEveryResponse();
-const running: TestEmulator[] = [];
-async function start(options: Parameters<typeof startTestEmulator>[0] = {}): Promise<TestEmulator> {
-  const test = await startTestEmulator(options);
-  running.push(test);
-  return test;
-}
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((test) => test.stop()));
-});
+const start = stoppedAfterEachTest();
 
 describe("restarts", () => {
   it("keep the instance key and secret key of the data dir, so earlier tokens still verify", async () => {
@@ -50,10 +42,11 @@ describe("restarts", () => {
     expect((await callBackendApi(test.emulator, "GET", "/v1/users/user_seed_alice")).status).toBe(200);
   });
 
-  it("start each emulator with a fresh seeded store", async () => {
-    const first = await start();
+  it("start from the seed each time with persist: false", async () => {
+    const first = await start({ persist: false });
     await callBackendApi(first.emulator, "POST", "/v1/sessions/sess_seed_alice/revoke");
-    const second = await start({ dataDir: first.dataDir });
+    await first.emulator.close();
+    const second = await start({ dataDir: first.dataDir, persist: false });
     const { body } = await callBackendApi(second.emulator, "GET", "/v1/sessions/sess_seed_alice");
     expect(body.status).toBe("active");
   });
@@ -165,20 +158,6 @@ describe("the request log", () => {
 });
 
 describe("the CLI", () => {
-  const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
-
-  function runCli(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, ["--import", "tsx", cli, ...args], { stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (chunk) => (stdout += chunk));
-      child.stderr.on("data", (chunk) => (stderr += chunk));
-      child.on("error", reject);
-      child.on("close", (code) => resolve({ code, stdout, stderr }));
-    });
-  }
-
   it("--print-env prints the env of the emulator that the same data dir, host and port give", async () => {
     const { emulator, dataDir } = await start();
     const port = new URL(emulator.url).port;
@@ -188,7 +167,9 @@ describe("the CLI", () => {
       `CLERK_SECRET_KEY=${emulator.secretKey}`,
       `CLERK_PUBLISHABLE_KEY=${emulator.publishableKey}`,
       `CLERK_API_URL=${emulator.apiUrl}`,
-      `CLERK_JWT_KEY="${emulator.jwtKey.replaceAll("\n", "")}"`,
+      `CLERK_JWT_KEY="${emulator.jwtKey.replaceAll("\n", "\\n")}"`,
+      "CLERK_PROXY_URL=/__clerk",
+      "CLERK_JS=/__clerk/npm/@clerk/clerk-js@5/dist/clerk.browser.js",
     ]);
   });
 
@@ -203,7 +184,7 @@ describe("the CLI", () => {
 
   it("prints the URL, keys and env lines, and stops on SIGTERM", async () => {
     const { dataDir } = await start();
-    const child = spawn(process.execPath, ["--import", "tsx", cli, "--port", "0", "--data-dir", dataDir], {
+    const child = spawn(process.execPath, ["--import", "tsx", CLI, "--port", "0", "--data-dir", dataDir], {
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -10,7 +10,8 @@ describe("mintSessionToken", () => {
     const session = sessionRecord({ created_at: (NOW - 7 * 60) * 1000 });
     const jwt = await mintSessionToken({ issuer, session, lifetimeSeconds: 60, now: NOW });
 
-    expect(decodeProtectedHeader(jwt)).toEqual({ alg: "RS256", kid: "ins_test", typ: "JWT" });
+    // Clerk's session-token category (@clerk/backend 3.16.10, dist/tokens/jwtCategories.d.ts).
+    expect(decodeProtectedHeader(jwt)).toEqual({ alg: "RS256", kid: "ins_test", typ: "JWT", cat: "cl_B7d4PD111AAA" });
     const { payload } = await jwtVerify(jwt, await importJWK(publicJwk, "RS256"), {
       currentDate: new Date(NOW * 1000),
     });

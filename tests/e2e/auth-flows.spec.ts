@@ -1,3 +1,4 @@
+import { clerk } from "@clerk/testing/playwright";
 import { expect, test } from "./fixtures";
 import {
   ALICE,
@@ -5,11 +6,20 @@ import {
   expectSignedOut,
   signInThroughClerk,
   signOutThroughUserButton,
-  signUpSignOutSignIn,
+  signUpThroughClerk,
 } from "./clerk-ui";
+import { BOB, signInAs, signInByEmail } from "./clerk-testing";
 
-test("a new user signs up with an email code, signs out, and signs in again", async ({ page, baseURL }) => {
-  await signUpSignOutSignIn(page, baseURL!, `new-user-${Date.now()}@example.com`);
+test("a new user signs up with an email code, signs out, and signs in again with @clerk/testing", async ({
+  page,
+  baseURL,
+}) => {
+  const newUser = { email: `new-user-${Date.now()}@example.com`, password: "a-new-password-42" };
+  await signUpThroughClerk(page, baseURL!, newUser.email, newUser.password);
+  await signOutThroughUserButton(page);
+  await expectSignedOut(page);
+  await signInAs(page, baseURL!, newUser);
+  await expectSignedIn(page);
 });
 
 test("a duplicate sign-up shows Clerk's error", async ({ page }) => {
@@ -33,7 +43,11 @@ test("a wrong password and an unknown email show Clerk's errors", async ({ page 
   await expect(page.locator("#error-password")).toContainText("Password is incorrect");
 });
 
-test("after signing out, the resource route answers the same browser 401", async ({ page, baseURL }) => {
+// The one test that signs in through the <SignIn/> form itself; every other test signs in with @clerk/testing.
+test("signing in through the <SignIn/> form, then out through the UserButton: the resource route answers 200, then 401", async ({
+  page,
+  baseURL,
+}) => {
   await signInThroughClerk(page, baseURL!, ALICE.email, ALICE.password);
   await expectSignedIn(page);
   expect((await page.request.get("/api/get-token-example")).status()).toBe(200);
@@ -43,4 +57,29 @@ test("after signing out, the resource route answers the same browser 401", async
   const response = await page.request.get("/api/get-token-example");
   expect(response.status()).toBe(401);
   expect(await response.json()).toEqual({ message: "Unauthorized" });
+});
+
+test("clerk.signIn and clerk.signOut of @clerk/testing: the resource route answers 200, then 401", async ({
+  page,
+  baseURL,
+}) => {
+  await signInAs(page, baseURL!, BOB);
+  await expectSignedIn(page);
+  expect((await page.request.get("/api/me")).ok()).toBe(true);
+  expect(await (await page.request.get("/api/me")).json()).toMatchObject({ userId: "user_seed_bob" });
+  expect((await page.request.get("/api/get-token-example")).status()).toBe(200);
+
+  await clerk.signOut({ page });
+  await page.reload();
+  await expectSignedOut(page);
+  expect((await page.request.get("/api/get-token-example")).status()).toBe(401);
+});
+
+test("a seeded user signs in by email address alone, with a sign-in token's ticket (clerk.signIn({ emailAddress }))", async ({
+  page,
+  baseURL,
+}) => {
+  await signInByEmail(page, baseURL!, BOB.email);
+  await expectSignedIn(page);
+  expect(await (await page.request.get("/api/me")).json()).toMatchObject({ userId: "user_seed_bob" });
 });

@@ -1,6 +1,9 @@
 import { expect, type Page } from "@playwright/test";
 
-/** Drives Clerk's own components the way a person would. */
+/**
+ * Drives Clerk's own components the way a person would: the form tests. A test that only needs a
+ * signed-in user signs in with @clerk/testing instead (clerk-testing.ts: signInAs).
+ */
 
 export const ALICE = { email: "alice@example.com", password: "alice-password-1" };
 /** The seed's ordinary user: no template editor. */
@@ -15,9 +18,8 @@ export async function signInThroughClerk(page: Page, appUrl: string, email: stri
   await page.getByRole("button", { name: "Continue", exact: true }).click();
 }
 
-/** A new user signs up with the email code (Clerk's test-mode 424242), signs out, and signs in again. */
-export async function signUpSignOutSignIn(page: Page, appUrl: string, email: string) {
-  const password = "a-new-password-42";
+/** A new user signs up through <SignUp/> with the email code (Clerk's test-mode 424242), and is signed in. */
+export async function signUpThroughClerk(page: Page, appUrl: string, email: string, password: string) {
   await page.goto(`${appUrl}/sign-up`);
   await page.getByLabel("Email address").fill(email);
   await page.locator("input[name=password]:visible").fill(password);
@@ -25,7 +27,12 @@ export async function signUpSignOutSignIn(page: Page, appUrl: string, email: str
   // Typing all six digits submits the form.
   await page.locator("input[autocomplete=one-time-code]").fill("424242");
   await expectSignedIn(page);
+}
 
+/** A new user signs up with the email code, signs out, and signs in again, all through Clerk's components. */
+export async function signUpSignOutSignIn(page: Page, appUrl: string, email: string) {
+  const password = "a-new-password-42";
+  await signUpThroughClerk(page, appUrl, email, password);
   await signOutThroughUserButton(page);
   await expectSignedOut(page);
   await signInThroughClerk(page, appUrl, email, password);

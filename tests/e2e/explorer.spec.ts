@@ -1,7 +1,8 @@
 import { decodeJwt } from "jose";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { ALICE, expectSignedIn, expectSignedOut, signInThroughClerk } from "./clerk-ui";
+import { expectSignedIn, expectSignedOut } from "./clerk-ui";
+import { signInAs } from "./clerk-testing";
 
 /** What each seeded template's shortcodes render to for Alice (emulator/src/seed.json). */
 const EXPECTED_CLAIMS: Record<string, Record<string, unknown>> = {
@@ -29,7 +30,7 @@ async function getTokenFor(page: Page, template: string) {
 }
 
 test.beforeEach(async ({ page, baseURL }) => {
-  await signInThroughClerk(page, baseURL!, ALICE.email, ALICE.password);
+  await signInAs(page, baseURL!);
   await expectSignedIn(page);
 });
 

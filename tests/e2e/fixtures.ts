@@ -1,12 +1,14 @@
 import { decodeJwt } from "jose";
 import { mintSessionToken } from "../../support/clerk-env";
 import { test as base, expect, type BrowserContext } from "@playwright/test";
+import { addTestingTokenThroughProxy } from "./clerk-testing";
 
 const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /**
  * Every test runs offline: a request to any host but this machine is blocked
- * and fails the test. So does any CSP violation.
+ * and fails the test. So does any CSP violation. The shared app's Frontend API
+ * calls carry the testing token clerkSetup() got (clerk.setup.ts).
  */
 export const test = base.extend({
   baseURL: async ({ baseURL }, use) => use(process.env.E2E_APP_URL ?? baseURL),
@@ -18,6 +20,7 @@ export const test = base.extend({
       outside.push(url.href);
       return route.abort("blockedbyclient");
     });
+    await addTestingTokenThroughProxy(context, process.env.E2E_APP_URL!);
     // The pages' Content-Security-Policy must never have to block anything the app itself loads.
     const cspViolations: string[] = [];
     context.on("console", (message) => {

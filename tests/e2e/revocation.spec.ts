@@ -3,7 +3,8 @@ import { appEnvFor } from "../../support/clerk-env";
 import { getOnNewConnection } from "../../support/fleet";
 import { startLocalRedis, type LocalRedis } from "../../support/redis-server";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
-import { ALICE, expectSignedIn, expectSignedOut, signInThroughClerk, signOutThroughUserButton } from "./clerk-ui";
+import { expectSignedIn, expectSignedOut, signOutThroughUserButton } from "./clerk-ui";
+import { signInAs } from "./clerk-testing";
 import { expect, test } from "./fixtures";
 
 /**
@@ -34,7 +35,7 @@ test.afterAll(async () => {
 test("after signing out, the old session token's curl command gets 401 within a second on every worker", async ({
   page,
 }) => {
-  await signInThroughClerk(page, fleet.url, ALICE.email, ALICE.password);
+  await signInAs(page, fleet.url);
   await expectSignedIn(page);
   await page.getByRole("button", { name: "Get token" }).click();
   await expect(page.getByTestId("jwt")).toHaveText(/^[\w-]+\.[\w-]+\.[\w-]+$/);

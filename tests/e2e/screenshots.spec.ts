@@ -1,5 +1,6 @@
 import { expect, test } from "./fixtures";
-import { ALICE, expectSignedIn, expectSignedOut, signInThroughClerk } from "./clerk-ui";
+import { expectSignedIn, expectSignedOut } from "./clerk-ui";
+import { signInAs } from "./clerk-testing";
 
 const WIDTHS = [1280, 375];
 const shot = (name: string, width: number) => ({
@@ -33,7 +34,7 @@ for (const width of WIDTHS) {
     await expectNoHorizontalScroll(page);
     await page.screenshot(shot("sign-up", width));
 
-    await signInThroughClerk(page, baseURL!, ALICE.email, ALICE.password);
+    await signInAs(page, baseURL!);
     await expectSignedIn(page);
     await page.getByLabel("JWT template").selectOption("profile");
     await page.getByRole("button", { name: "Get token" }).click();

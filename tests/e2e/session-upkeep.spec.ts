@@ -2,7 +2,8 @@ import { startAppServer, type AppServer } from "../../support/app-server";
 import { appEnvFor } from "../../support/clerk-env";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 import { expect, test } from "./fixtures";
-import { ALICE, expectSignedIn, signInThroughClerk } from "./clerk-ui";
+import { expectSignedIn } from "./clerk-ui";
+import { signInAs } from "./clerk-testing";
 import { setTimeout as sleep } from "node:timers/promises";
 
 /**
@@ -27,7 +28,7 @@ test.afterAll(async () => {
 test("the user stays signed in across refreshes, and after the session token expired", async ({ context }) => {
   test.setTimeout(120_000);
   const page = await context.newPage();
-  await signInThroughClerk(page, app.url, ALICE.email, ALICE.password);
+  await signInAs(page, app.url);
   await expectSignedIn(page);
 
   // clerk-js refreshes __session in the background; each reload is authenticated by the server.

@@ -1,7 +1,8 @@
 import { decodeJwt } from "jose";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { ALICE, expectSignedIn, signInThroughClerk } from "./clerk-ui";
+import { expectSignedIn } from "./clerk-ui";
+import { signInAs } from "./clerk-testing";
 
 const TEMPLATE = "studio-e2e";
 const CLAIMS = {
@@ -25,7 +26,7 @@ test("a template made in the studio is saved, previewed, exported and served by 
   baseURL,
 }) => {
   await page.setViewportSize({ width: 1280, height: 900 });
-  await signInThroughClerk(page, baseURL!, ALICE.email, ALICE.password);
+  await signInAs(page, baseURL!);
   await expectSignedIn(page);
   await page.getByRole("link", { name: "JWT templates" }).click();
   await expect(page.getByRole("heading", { name: "JWT templates" })).toBeVisible();
@@ -83,7 +84,7 @@ test("a template made in the studio is saved, previewed, exported and served by 
 });
 
 test("the template list links each template to its token in the explorer", async ({ page, baseURL }) => {
-  await signInThroughClerk(page, baseURL!, ALICE.email, ALICE.password);
+  await signInAs(page, baseURL!);
   await expectSignedIn(page);
   for (const width of [1280, 375]) {
     await page.setViewportSize({ width, height: 900 });

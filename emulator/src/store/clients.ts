@@ -28,6 +28,20 @@ export class ClientStore {
     return this.getOrCreate(newId("client"), Date.now());
   }
 
+  list(): ClientRecord[] {
+    return [...this.clients.values()];
+  }
+
+  /** Replaces every client with these (a saved state; store/persistence.ts). */
+  restore(clients: ClientRecord[]): void {
+    this.clients.clear();
+    this.clientsByCookie.clear();
+    for (const client of clients) {
+      this.clients.set(client.id, client);
+      this.clientsByCookie.set(client.cookie_token, client);
+    }
+  }
+
   findByCookie(cookieToken: string): ClientRecord | undefined {
     return this.clientsByCookie.get(cookieToken);
   }

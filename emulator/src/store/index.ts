@@ -2,8 +2,10 @@ import { ClientStore } from "./clients";
 import { HandshakePayloadStore } from "./handshake-payloads";
 import { JwtTemplateStore } from "./jwt-templates";
 import { SessionStore } from "./sessions";
+import { SignInTokenStore } from "./sign-in-tokens";
 import { SignInStore } from "./sign-ins";
 import { SignUpStore } from "./sign-ups";
+import { TestingTokenStore } from "./testing-tokens";
 import { UserStore } from "./users";
 
 /**
@@ -18,4 +20,6 @@ export class EmulatorStore {
   readonly signUps = new SignUpStore(this.users, this.sessions);
   readonly jwtTemplates = new JwtTemplateStore();
   readonly handshakePayloads = new HandshakePayloadStore();
+  readonly testingTokens = new TestingTokenStore();
+  readonly signInTokens = new SignInTokenStore();
 }

@@ -35,6 +35,12 @@ export class JwtTemplateStore {
     return [...this.templates.values()];
   }
 
+  /** Replaces every template with these (a saved state; store/persistence.ts). */
+  restore(templates: JwtTemplateRecord[]): void {
+    this.templates.clear();
+    for (const template of templates) this.templates.set(template.id, template);
+  }
+
   get(id: string): JwtTemplateRecord | undefined {
     return this.templates.get(id);
   }

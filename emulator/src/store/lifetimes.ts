@@ -15,3 +15,7 @@ export function attemptTimestamps(): { created_at: number; abandon_at: number } 
   const now = Date.now();
   return { created_at: now, abandon_at: now + ATTEMPT_ABANDON_AFTER_MS };
 }
+// A testing token lasts an hour (Clerk's example: issued 1713877200, expires_at 1713880800);
+// a sign-in token 30 days unless its creator says otherwise.
+export const TESTING_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+export const SIGN_IN_TOKEN_DEFAULT_LIFETIME_SECONDS = 30 * 24 * 60 * 60;

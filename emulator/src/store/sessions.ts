@@ -65,6 +65,16 @@ export class SessionStore {
     return this.sessions.get(id);
   }
 
+  list(): SessionRecord[] {
+    return [...this.sessions.values()];
+  }
+
+  /** Replaces every session with these (a saved state; store/persistence.ts). */
+  restore(sessions: SessionRecord[]): void {
+    this.sessions.clear();
+    for (const session of sessions) this.sessions.set(session.id, session);
+  }
+
   /** The client's sessions that count as signed in, oldest first. */
   liveOn(client: ClientRecord): SessionRecord[] {
     return client.session_ids

@@ -4,12 +4,13 @@ import { attemptTimestamps } from "./lifetimes";
 import type { SessionRecord, SessionStore } from "./sessions";
 import type { UserRecord } from "./users";
 
-/** A password sign-in by email address; complete once it has created a session. */
+/** A sign-in by email address and password, or by a sign-in token's ticket; complete once it has created a session. */
 export interface SignInRecord {
   id: string;
   client_id: string;
   user_id: string;
   identifier: string;
+  strategy: "password" | "ticket";
   created_session_id: string | null;
   abandon_at: number;
   created_at: number;
@@ -21,12 +22,18 @@ export class SignInStore {
   constructor(private readonly sessions: SessionStore) {}
 
   /** Starts a sign-in on the client, replacing any sign-in in progress there. */
-  create(client: ClientRecord, user: UserRecord, identifier: string): SignInRecord {
+  create(
+    client: ClientRecord,
+    user: UserRecord,
+    identifier: string,
+    strategy: SignInRecord["strategy"] = "password",
+  ): SignInRecord {
     const signIn: SignInRecord = {
       id: newId("sia"),
       client_id: client.id,
       user_id: user.id,
       identifier,
+      strategy,
       created_session_id: null,
       ...attemptTimestamps(),
     };

@@ -41,6 +41,16 @@ export class UserStore {
     return this.users.get(id);
   }
 
+  list(): UserRecord[] {
+    return [...this.users.values()];
+  }
+
+  /** Replaces every user with these (a saved state; store/persistence.ts). */
+  restore(users: UserRecord[]): void {
+    this.users.clear();
+    for (const user of users) this.users.set(user.id, user);
+  }
+
   /** The user owning an email address, compared case-insensitively as Clerk does. */
   findByEmail(emailAddress: string): UserRecord | undefined {
     const wanted = emailAddress.toLowerCase();

@@ -3,7 +3,7 @@ import type { Json, JsonObject } from "../store/json";
 import type { CustomSigning, JwtTemplateRecord } from "../store/jwt-templates";
 import type { SessionRecord } from "../store/sessions";
 import type { UserRecord } from "../store/users";
-import { defaultClaims, nowInSeconds, signWithInstanceKey, type TokenIssuer } from "./signing";
+import { defaultClaims, nowInSeconds, signWithInstanceKey, TOKEN_CATEGORY, type TokenIssuer } from "./signing";
 
 /** Algorithms a template's own signing key may use. */
 // prettier-ignore
@@ -160,7 +160,8 @@ export async function mintTemplateToken(options: {
       clockSkewSeconds: template.allowed_clock_skew,
     }),
   };
-  if (!template.custom_signing) return signWithInstanceKey(claims, issuer);
+  if (!template.custom_signing) return signWithInstanceKey(claims, issuer, TOKEN_CATEGORY.jwtTemplate);
   const key = await importCustomSigningKey(template.custom_signing);
-  return new SignJWT(claims).setProtectedHeader({ alg: template.custom_signing.algorithm, typ: "JWT" }).sign(key);
+  const header = { alg: template.custom_signing.algorithm, typ: "JWT", cat: TOKEN_CATEGORY.jwtTemplate };
+  return new SignJWT(claims).setProtectedHeader(header).sign(key);
 }

@@ -1,8 +1,9 @@
 import { randomBytes } from "node:crypto";
-import { link, mkdir, readFile, rm, writeFile } from "node:fs/promises";
+import { link, mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { exportJWK, exportSPKI, generateKeyPair, importJWK, type CryptoKey, type JWK } from "jose";
 import { z } from "zod";
+import { readTextIfExists } from "../files";
 
 /** What survives a restart: the secret key apps use and the key that signs session tokens. */
 export interface InstanceKeys {
@@ -43,13 +44,8 @@ export async function loadOrCreateInstanceKeys(dataDir: string): Promise<Instanc
 }
 
 async function readInstanceFile(file: string): Promise<InstanceKeys | undefined> {
-  let text: string;
-  try {
-    text = await readFile(file, "utf8");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-    throw error;
-  }
+  const text = await readTextIfExists(file);
+  if (text === undefined) return undefined;
   const parsed = instanceFileSchema.safeParse(JSON.parse(text));
   if (!parsed.success)
     throw new Error(`${file} is not a valid emulator instance file: ${z.prettifyError(parsed.error)}`);

@@ -1,5 +1,5 @@
 import type { SessionRecord } from "../store/sessions";
-import { defaultClaims, nowInSeconds, signWithInstanceKey, type TokenIssuer } from "./signing";
+import { defaultClaims, nowInSeconds, signWithInstanceKey, TOKEN_CATEGORY, type TokenIssuer } from "./signing";
 
 // Backdating nbf a little keeps a fresh token valid on a server whose clock runs slightly behind.
 const SESSION_TOKEN_CLOCK_SKEW_SECONDS = 10;
@@ -31,5 +31,5 @@ export function mintSessionToken(options: {
     // Only a pending session says so; SDKs treat `sts: "pending"` as signed out.
     ...(session.status === "pending" ? { sts: "pending" } : {}),
   };
-  return signWithInstanceKey(claims, issuer);
+  return signWithInstanceKey(claims, issuer, TOKEN_CATEGORY.sessionToken);
 }

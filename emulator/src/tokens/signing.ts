@@ -35,6 +35,21 @@ export function defaultClaims(options: {
   };
 }
 
-export function signWithInstanceKey(claims: JWTPayload, issuer: TokenIssuer): Promise<string> {
-  return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: issuer.kid, typ: "JWT" }).sign(issuer.signingKey);
+/**
+ * What Clerk marks a JWT as in its `cat` header, as @clerk/backend 3.16.10 names the values
+ * (dist/tokens/jwtCategories.d.ts: JWT_CATEGORY_SESSION_TOKEN, JWT_CATEGORY_JWT_TEMPLATE; 3.16.9,
+ * where the check began, is not on npm). From that release on, @clerk/backend refuses a token
+ * of any category but a session token's where a session token is expected; 2.x ignores `cat`.
+ */
+export const TOKEN_CATEGORY = { sessionToken: "cl_B7d4PD111AAA", jwtTemplate: "cl_B7d4PD222AAA" } as const;
+export type TokenCategory = (typeof TOKEN_CATEGORY)[keyof typeof TOKEN_CATEGORY];
+
+/** Signs with the instance key; `category` becomes the `cat` header, as on Clerk's session, handshake and template tokens. */
+export function signWithInstanceKey(
+  claims: JWTPayload,
+  issuer: TokenIssuer,
+  category?: TokenCategory,
+): Promise<string> {
+  const header = { alg: "RS256", kid: issuer.kid, typ: "JWT", ...(category && { cat: category }) };
+  return new SignJWT(claims).setProtectedHeader(header).sign(issuer.signingKey);
 }

@@ -1,3 +1,4 @@
+import { clerkSetup, setupClerkTestingToken } from "@clerk/testing/playwright";
 import { test as base, expect } from "@playwright/test";
 import type { InstanceKind } from "../../../emulator/src/tokens/keys";
 import { CHROMIUM_ARGS, CHROMIUM_EXECUTABLE } from "../chromium";
@@ -7,12 +8,21 @@ import { startStage, type Stage } from "./stage";
  * A rehearsal of real Clerk: Debian's Chromium resolves only the stage's host names (to
  * 127.0.0.1; every other name fails) and trusts only the stage's certificates, by key hash.
  * Every test fails on a request to any other host, a console error or a CSP violation.
+ * @clerk/testing is set up as Clerk's Playwright guide does it, for the stage's instance:
+ * clerkSetup() once it runs, setupClerkTestingToken() on every browser context.
  */
 export const test = base.extend<object, { instanceKind: InstanceKind; stage: Stage }>({
   instanceKind: ["production", { option: true, scope: "worker" }],
   stage: [
     async ({ instanceKind }, use) => {
       const stage = await startStage(instanceKind);
+      // The keys a reader's test runner has in its environment, here the stage's own instance.
+      Object.assign(process.env, {
+        CLERK_PUBLISHABLE_KEY: stage.emulator.publishableKey,
+        CLERK_SECRET_KEY: stage.emulator.secretKey,
+        CLERK_API_URL: stage.emulator.apiUrl,
+      });
+      await clerkSetup({ dotenv: false });
       await use(stage);
       await stage.stop();
     },
@@ -59,6 +69,8 @@ export const test = base.extend<object, { instanceKind: InstanceKind; stage: Sta
       if (response.status() >= 400) consoleErrors.push(`${response.status()} ${origin}${pathname}`);
     });
     context.on("weberror", (error) => consoleErrors.push(String(error.error())));
+    // Every Frontend API call on https://<CLERK_FAPI> carries the testing token.
+    await setupClerkTestingToken({ context });
     await use(context);
     expect(unmapped, "requests to hosts not mapped to 127.0.0.1").toEqual([]);
     expect(consoleErrors, "console errors, CSP violations included").toEqual([]);

@@ -3,7 +3,9 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { setTimeout as sleep } from "node:timers/promises";
 import { promisify } from "node:util";
 import type { Page } from "@playwright/test";
+import { clerk } from "@clerk/testing/playwright";
 import * as ui from "../clerk-ui";
+import { signInAs } from "../clerk-testing";
 import { SEEDED_TEMPLATES } from "../../../support/clerk-env";
 import { expect, test } from "./fixtures";
 import { SESSION_TOKEN_LIFETIME_S, type Stage } from "./stage";
@@ -46,6 +48,7 @@ async function runCurl(command: string, stage: Stage, outputDir: string) {
   };
 }
 
+// The rehearsal's one test through Clerk's forms, clerk-js on the instance's own host; the others sign in with @clerk/testing.
 test("a new user signs up with the email code, signs out, and signs in again", async ({ page, baseURL }) => {
   await ui.signUpSignOutSignIn(page, baseURL!, `rehearsal-${Date.now()}@example.com`);
 });
@@ -55,7 +58,7 @@ test("the explorer gives every allowed template's token, /tokens/:template rende
   baseURL,
   stage,
 }, testInfo) => {
-  await ui.signInThroughClerk(page, baseURL!, ui.ALICE.email, ui.ALICE.password);
+  await signInAs(page, baseURL!);
   await ui.expectSignedIn(page);
   let command: string | null = null;
   for (const template of SEEDED_TEMPLATES) command = await tokenFor(page, template);
@@ -74,7 +77,7 @@ test("the user stays signed in after the session token expired, by the handshake
 }) => {
   test.setTimeout(120_000);
   const page = await context.newPage();
-  await ui.signInThroughClerk(page, baseURL!, ui.ALICE.email, ui.ALICE.password);
+  await signInAs(page, baseURL!);
   await ui.expectSignedIn(page);
 
   // With no page open nothing refreshes __session: the next page load meets an expired one
@@ -91,8 +94,7 @@ test("the user stays signed in after the session token expired, by the handshake
   expect(handshakes).toHaveLength(1);
 
   await next.goto("/");
-  await ui.signOutThroughUserButton(next);
-  await ui.expectSignedOut(next);
+  await clerk.signOut({ page: next });
   // The server agrees: a fresh page load is rendered signed out.
   await next.reload();
   await ui.expectSignedOut(next);

@@ -2,7 +2,7 @@ import { Hono, type Context } from "hono";
 import type { EmulatorContext } from "../../context";
 import { formError, invalidParam, missingParam } from "../../http";
 import type { ClientRecord } from "../../store/clients";
-import { signWithInstanceKey } from "../../tokens/signing";
+import { signWithInstanceKey, TOKEN_CATEGORY } from "../../tokens/signing";
 import {
   HANDSHAKE_COOKIE,
   HANDSHAKE_NONCE_COOKIE,
@@ -66,7 +66,8 @@ function redirectUrlProblem(c: Context, context: EmulatorContext, redirectUrl: s
 
 /** The handshake result in a token, or by nonce when it is too large and the backend accepts that. */
 async function handshakeResult(c: Context, context: EmulatorContext, directives: string[]) {
-  const token = await signWithInstanceKey({ handshake: directives }, context.issuer);
+  // Handshake tokens carry the session token's category, as Clerk mints them.
+  const token = await signWithInstanceKey({ handshake: directives }, context.issuer, TOKEN_CATEGORY.sessionToken);
   return c.req.query("format") === "nonce" && token.length > MAX_HANDSHAKE_TOKEN_LENGTH
     ? {
         name: HANDSHAKE_NONCE_COOKIE as typeof HANDSHAKE_NONCE_COOKIE,

@@ -8,6 +8,7 @@ import { handshakeRoutes } from "./handshake";
 import { clientSessionRoutes } from "./sessions";
 import { signInRoutes } from "./sign-ins";
 import { signUpRoutes } from "./sign-ups";
+import { acceptTestingToken } from "./testing-token";
 
 /**
  * The origins whose pages may call this Frontend API with their credentials: a development
@@ -50,7 +51,7 @@ function frontendApiCors(context: EmulatorContext): MiddlewareHandler {
  * secret key: browsers are identified by cookies (production) or their dev browser (development).
  */
 export function frontendApiRoutes(context: EmulatorContext): Hono {
-  const app = new Hono().use(frontendApiCors(context));
+  const app = new Hono().use(frontendApiCors(context)).use(acceptTestingToken(context));
   if (context.instanceKind === "development") {
     const devBrowser = requireDevBrowser(context);
     app.route("/v1/dev_browser", devBrowserRoutes(context));

@@ -61,7 +61,14 @@ export function sessionJSON(session: SessionRecord, user: UserRecord, lastActive
   };
 }
 
-/** `Client.SignIn-2`: a password sign-in by email address. */
+/** How a completed sign-in's first factor was verified: its password, or a sign-in token's ticket. */
+function firstFactorVerified(strategy: SignInRecord["strategy"]) {
+  return strategy === "ticket"
+    ? { object: "verification_ticket", status: "verified", strategy: "ticket", attempts: null, expire_at: null }
+    : { object: "verification_password", status: "verified", strategy: "password", attempts: 1, expire_at: null };
+}
+
+/** `Client.SignIn-2`: a sign-in by email address and password, or by ticket. */
 export function signInJSON(signIn: SignInRecord, user: UserRecord) {
   const complete = signIn.created_session_id !== null;
   return {
@@ -72,9 +79,7 @@ export function signInJSON(signIn: SignInRecord, user: UserRecord) {
     // Password only: with preferred_sign_in_strategy "password", clerk-js goes straight to it.
     supported_first_factors: [{ strategy: "password" }],
     supported_second_factors: null,
-    first_factor_verification: complete
-      ? { object: "verification_password", status: "verified", strategy: "password", attempts: 1, expire_at: null }
-      : null,
+    first_factor_verification: complete ? firstFactorVerified(signIn.strategy) : null,
     second_factor_verification: null,
     identifier: signIn.identifier,
     user_data: {

@@ -17,9 +17,11 @@ import {
   userOf,
 } from "./envelope";
 import { signInJSON } from "./resources";
+import { ticketSignIn } from "./ticket-sign-in";
 
 // Password sign-in, as <SignIn/> drives it: create with the email address, then attempt the
-// password; or both in one call when the browser autofilled the password. A failed call
+// password; or both in one call when the browser autofilled the password (or @clerk/testing's
+// clerk.signIn sends both). A sign-in token's ticket: ticket-sign-in.ts. A failed call
 // changes nothing in the store.
 
 function identifierNotFound(): Response {
@@ -72,6 +74,7 @@ export function signInRoutes(context: EmulatorContext): Hono {
   return new Hono()
     .post("/", async (c) => {
       const params = await formParams(c);
+      if (params.strategy === "ticket") return ticketSignIn(c, context, params.ticket);
       const identifier = params.identifier?.trim();
       if (!identifier) return missingParam("identifier");
       const existing = currentClient(c, store);
