@@ -168,6 +168,7 @@ describe("the CLI", () => {
       `CLERK_PUBLISHABLE_KEY=${emulator.publishableKey}`,
       `CLERK_API_URL=${emulator.apiUrl}`,
       `CLERK_JWT_KEY="${emulator.jwtKey.replaceAll("\n", "\\n")}"`,
+      "OFFLINE_EMULATOR=on",
       "CLERK_PROXY_URL=/__clerk",
       "CLERK_JS=/__clerk/npm/@clerk/clerk-js@5/dist/clerk.browser.js",
     ]);
