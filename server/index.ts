@@ -19,6 +19,7 @@ import {
   answerMalformedRequest,
   answerUnexpectedError,
   readOnlyApi,
+  sessionTokensOnly,
   singleAuthorizationHeader,
 } from "./request-guards";
 import { acceptAbsoluteForm, requestTarget } from "./request-target";
@@ -76,6 +77,8 @@ if (config.clerkProxy) {
   // Mounted before compression so that the Frontend API's answers pass through untouched.
   app.use(config.clerkProxy.path, clerkProxy({ ...config.clerkProxy, secretKey: config.secretKey }));
 }
+// After the proxy, whose callers may send Clerk other kinds of token: every route of the app's own.
+app.use(sessionTokensOnly);
 // API answers skip the file lookups and compression below: no file lives under
 // /api, and compressing tokens next to request data would invite BREACH.
 app.all(`${API_PATH}/*`, remix);

@@ -42,5 +42,5 @@ test("after signing out, the resource route answers the same browser 401", async
   await expectSignedOut(page);
   const response = await page.request.get("/api/get-token-example");
   expect(response.status()).toBe(401);
-  expect(await response.json()).toEqual({ message: "Unauthorized" });
+  expect((await response.json()).code).toBe("no_credentials");
 });

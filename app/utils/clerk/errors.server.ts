@@ -69,6 +69,7 @@ export function tokenErrorResponse(error: unknown, template: string): Response {
   }
   if (status === 404) {
     // The session token was still valid, but Clerk has ended or revoked the session.
+    log("401 session_not_active: Clerk has ended or revoked the session");
     return apiError(
       401,
       { message: "This session is no longer active. Sign in again.", code: "session_not_active", ...trace },

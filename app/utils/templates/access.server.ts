@@ -3,7 +3,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { authOptions } from "~/utils/clerk/client.server";
 import { config } from "~/utils/config/config.server";
-import { apiError, unauthorized } from "~/utils/http/responses.server";
+import { whyNotSignedIn } from "~/utils/clerk/signed-out-reason.server";
+import { unauthorized } from "~/utils/clerk/unauthorized.server";
+import { apiError } from "~/utils/http/responses.server";
 
 /** A page for signed-in users: anyone else is sent to sign in and brought back. */
 export async function requireSignedInPage(args: LoaderFunctionArgs): Promise<string> {
@@ -23,8 +25,9 @@ export async function requireSignedInPost(args: ActionFunctionArgs): Promise<str
   if (origin !== null && (!URL.canParse(origin) || new URL(origin).host !== new URL(args.request.url).host)) {
     throw apiError(403, { message: "Forms are accepted from this site's own pages only.", code: "cross_origin_form" });
   }
-  const { sessionId } = await getAuth(args, authOptions);
-  if (!sessionId) throw unauthorized();
+  const auth = await getAuth(args, authOptions);
+  if (!auth.sessionId) throw unauthorized(await whyNotSignedIn(auth), args.request);
+  const { sessionId } = auth;
   return sessionId;
 }
 
