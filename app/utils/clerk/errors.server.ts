@@ -1,4 +1,6 @@
 import { isClerkAPIResponseError } from "@clerk/remix/errors";
+import { recentNetworkFailure } from "~/utils/clerk/network-failures.server";
+import { config } from "~/utils/config/config.server";
 import { apiError } from "~/utils/http/responses.server";
 
 /** Clerk did not answer within CLERK_API_TIMEOUT_MS. */
@@ -19,6 +21,20 @@ export class UnexpectedClerkAnswerError extends Error {
 
 function log(message: string) {
   console.error(`[token] ${message}`);
+}
+
+/** The call that failed, for the log: the session id left out, the template allowlisted. */
+const callOf = (template: string) => `POST ${config.apiUrl}/v1/sessions/{session_id}/tokens/${template}`;
+
+/** undici reports a failed request just before fetch() rejects; older failures are another call's. */
+const SAME_CALL_MS = 1000;
+
+/** What went wrong before Clerk answered: the network's own words when undici saw them, else the SDK's. */
+function causeOf(error: unknown): string {
+  if (isClerkAPIResponseError(error)) {
+    return recentNetworkFailure(config.apiUrl, SAME_CALL_MS) ?? error.errors[0]?.message ?? error.name;
+  }
+  return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
 }
 
 const clerkUnavailable = (clerkTraceId?: string) =>
@@ -50,11 +66,11 @@ export function isTemplateNotFound(error: unknown): boolean {
  */
 export function tokenErrorResponse(error: unknown, template: string): Response {
   if (error instanceof ClerkTimeoutError) {
-    log(error.message);
+    log(`${error.message}: ${callOf(template)}`);
     return apiError(504, { message: "Clerk took too long to answer. Try again shortly.", code: "clerk_timeout" });
   }
   if (!isClerkAPIResponseError(error) || error.status === undefined) {
-    log(`Clerk call failed: ${error instanceof Error ? error.name : typeof error}`);
+    log(`Clerk call failed (${causeOf(error)}): ${callOf(template)}`);
     return clerkUnavailable();
   }
 
@@ -92,6 +108,6 @@ export function tokenErrorResponse(error: unknown, template: string): Response {
       ...trace,
     });
   }
-  log(`Clerk answered HTTP ${status}`);
+  log(`Clerk answered HTTP ${status}: ${callOf(template)}`);
   return clerkUnavailable(clerkTraceId);
 }
