@@ -11,7 +11,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
-import { developmentBuild } from "./dev-reload";
+import { buildFailureOverlay, developmentBuild } from "./dev-reload";
 import { exitWith, readConfig } from "./read-config";
 import { remixHandler } from "./remix-handler";
 import { requestLog } from "./request-log";
@@ -85,6 +85,8 @@ app.all(`${API_PATH}/*`, remix);
 app.use(compression());
 app.use(remixConfig.publicPath!, express.static(remixConfig.assetsBuildDirectory!, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
+// `npm run dev`: while a rebuild has failed, pages show why (server/dev-reload.ts).
+if (mode === "development") app.use(buildFailureOverlay);
 app.all("*", remix);
 app.use(answerUnexpectedError);
 
