@@ -1,6 +1,5 @@
 import { isClerkAPIResponseError } from "@clerk/remix/errors";
 import { recentNetworkFailure } from "~/utils/clerk/network-failures.server";
-import { config } from "~/utils/config/config.server";
 import { apiError } from "~/utils/http/responses.server";
 
 /** Clerk did not answer within CLERK_API_TIMEOUT_MS. */
@@ -23,16 +22,16 @@ function log(message: string) {
   console.error(`[token] ${message}`);
 }
 
-/** The call that failed, for the log: the session id left out, the template allowlisted. */
-const callOf = (template: string) => `POST ${config.apiUrl}/v1/sessions/{session_id}/tokens/${template}`;
+/** Which Clerk call failed, for the log: its template (allowlisted) and URL, without the session id. */
+export type ClerkCall = { template: string; url: string };
 
 /** undici reports a failed request just before fetch() rejects; older failures are another call's. */
 const SAME_CALL_MS = 1000;
 
 /** What went wrong before Clerk answered: the network's own words when undici saw them, else the SDK's. */
-function causeOf(error: unknown): string {
+function causeOf(error: unknown, { url }: ClerkCall): string {
   if (isClerkAPIResponseError(error)) {
-    return recentNetworkFailure(config.apiUrl, SAME_CALL_MS) ?? error.errors[0]?.message ?? error.name;
+    return recentNetworkFailure(new URL(url).origin, SAME_CALL_MS) ?? error.errors[0]?.message ?? error.name;
   }
   return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
 }
@@ -64,13 +63,14 @@ export function isTemplateNotFound(error: unknown): boolean {
  * Turns whatever `sessions.getToken` threw into a deliberate JSON answer.
  * The client never sees Clerk's own text or anything about the secret key.
  */
-export function tokenErrorResponse(error: unknown, template: string): Response {
+export function tokenErrorResponse(error: unknown, call: ClerkCall): Response {
+  const { template } = call;
   if (error instanceof ClerkTimeoutError) {
-    log(`${error.message}: ${callOf(template)}`);
+    log(`${error.message}: POST ${call.url}`);
     return apiError(504, { message: "Clerk took too long to answer. Try again shortly.", code: "clerk_timeout" });
   }
   if (!isClerkAPIResponseError(error) || error.status === undefined) {
-    log(`Clerk call failed (${causeOf(error)}): ${callOf(template)}`);
+    log(`Clerk call failed (${causeOf(error, call)}): POST ${call.url}`);
     return clerkUnavailable();
   }
 
@@ -108,6 +108,6 @@ export function tokenErrorResponse(error: unknown, template: string): Response {
       ...trace,
     });
   }
-  log(`Clerk answered HTTP ${status}: ${callOf(template)}`);
+  log(`Clerk answered HTTP ${status}: POST ${call.url}`);
   return clerkUnavailable(clerkTraceId);
 }
