@@ -51,3 +51,37 @@ test("the user stays signed in across refreshes, and after the session token exp
   expect(handshakes).toHaveLength(1);
   expect((await next.request.get(`${app.url}/api/get-token-example`)).status()).toBe(200);
 });
+
+test("the explorer's curl command shows its session token's life, then holds a new one; the old one gets token_expired", async ({
+  page,
+}) => {
+  test.setTimeout(90_000);
+  await signInThroughClerk(page, app.url, ALICE.email, ALICE.password);
+  await expectSignedIn(page);
+  await page.getByRole("button", { name: "Get token" }).click();
+  const countdown = page.getByTestId("curl-countdown");
+  await expect(countdown).toHaveText(/^expires in \d+ s$/);
+  expect(Number(/\d+/.exec((await countdown.textContent()) ?? "")![0])).toBeLessThanOrEqual(SESSION_TOKEN_LIFETIME_S);
+  await expect(page.getByTestId("curl-lifetime")).toContainText("Clerk's session tokens live 60 s");
+
+  const command = page.getByTestId("curl-command");
+  const [, copied, url] = /Bearer ([\w.-]+)" "([^"]+)"/.exec((await command.textContent()) ?? "") ?? [];
+  // Once that token has expired, the command holds a new one and says the copy stopped working.
+  await expect(page.getByTestId("curl-replaced")).toBeVisible({ timeout: (SESSION_TOKEN_LIFETIME_S + 5) * 1000 });
+  await expect(countdown).toHaveText(/^expires in \d+ s$/);
+  const [, current] = /Bearer ([\w.-]+)"/.exec((await command.textContent()) ?? "") ?? [];
+  expect(current).not.toBe(copied);
+
+  const withToken = (token: string) => fetch(url!, { headers: { Authorization: `Bearer ${token}` } });
+  // The server allows Clerk's 5 s of clock skew past `exp`.
+  await expect
+    .poll(
+      async () => {
+        const answer = await withToken(copied!);
+        return answer.status === 401 ? ((await answer.json()) as { code: string }).code : answer.status;
+      },
+      { timeout: 10_000 },
+    )
+    .toBe("token_expired");
+  expect((await withToken(current!)).status).toBe(200);
+});
