@@ -1,3 +1,4 @@
+import { decodeJwt } from "jose";
 import { expect, test } from "./fixtures";
 import {
   ALICE,
@@ -9,7 +10,11 @@ import {
 } from "./clerk-ui";
 
 test("a new user signs up with an email code, signs out, and signs in again", async ({ page, baseURL }) => {
-  await signUpSignOutSignIn(page, baseURL!, `new-user-${Date.now()}@example.com`);
+  const email = `new-user-${Date.now()}@example.com`;
+  await signUpSignOutSignIn(page, baseURL!, email);
+  // They gave no name: the seeded profile template names them by their email, not "null null".
+  const response = await page.request.get("/api/get-token-example?template=profile");
+  expect(decodeJwt(((await response.json()) as { token: { jwt: string } }).token.jwt).name).toBe(email);
 });
 
 test("a duplicate sign-up shows Clerk's error", async ({ page }) => {
