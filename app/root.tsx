@@ -1,19 +1,20 @@
-import { ClerkApp, SignedIn, UserButton } from "@clerk/remix";
+import { ClerkApp, ClerkProvider } from "@clerk/remix";
 import { rootAuthLoader } from "@clerk/remix/ssr.server";
-import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { LinksFunction, LoaderFunctionArgs, MetaFunction, SerializeFrom } from "@remix-run/node";
 import {
-  isRouteErrorResponse,
-  Link,
   Links,
   LiveReload,
   Meta,
   Outlet,
   Scripts,
   ScrollRestoration,
-  useRouteError,
+  useLoaderData,
   useRouteLoaderData,
 } from "@remix-run/react";
-import type { ReactNode } from "react";
+import type { ComponentProps, ReactNode } from "react";
+import { OfflineBanner } from "~/components/OfflineBanner";
+import { RouteErrorBox } from "~/components/RouteErrorBox";
+import { SiteHeader } from "~/components/SiteHeader";
 import { authOptions } from "~/utils/clerk/client.server";
 import { config } from "~/utils/config/config.server";
 import { useNonce } from "~/nonce";
@@ -54,12 +55,6 @@ export function Layout({ children }: { children: ReactNode }) {
         <Links />
       </head>
       <body>
-        {root?.usesOfflineEmulator && (
-          <p className="emulator-banner" role="status">
-            Offline emulator — not Clerk. Sign-ins and tokens here are local stand-ins.
-            {root.offlineSignInHint && <span className="emulator-hint">{root.offlineSignInHint}</span>}
-          </p>
-        )}
         {children}
         <ScrollRestoration nonce={nonce} />
         <Scripts nonce={nonce} />
@@ -69,51 +64,48 @@ export function Layout({ children }: { children: ReactNode }) {
   );
 }
 
-function SiteTitle() {
+type RootData = SerializeFrom<typeof loader> & { clerkState?: ComponentProps<typeof ClerkProvider>["clerkState"] };
+
+/** The banner (offline), the header and the one content width, around every page and error page. */
+function SiteChrome({ root, children }: { root: RootData; children: ReactNode }) {
   return (
-    <Link to="/" className="site-title">
-      Clerk JWT template tokens
-    </Link>
+    <>
+      {root.usesOfflineEmulator && <OfflineBanner signInHint={root.offlineSignInHint} />}
+      <SiteHeader />
+      <main className="site-width site-main">{children}</main>
+    </>
   );
 }
 
 function App() {
   return (
-    <>
-      <header className="site-header">
-        <SiteTitle />
-        <SignedIn>
-          <UserButton />
-        </SignedIn>
-      </header>
-      <main className="site-main">
-        <Outlet />
-      </main>
-    </>
+    <SiteChrome root={useLoaderData<typeof loader>()}>
+      <Outlet />
+    </SiteChrome>
   );
 }
 
 export default ClerkApp(App, { appearance: clerkAppearance });
 
-/** Unknown pages (404), unsupported methods (405) and failures: outside Clerk's provider, so no UserButton. */
+/**
+ * Failures that no route's own boundary caught (a 405, an error in a page): inside Clerk's provider,
+ * like every page, when the root loader ran; without it, and so without the user button, when that
+ * loader itself failed. Unknown paths are routes/$.tsx's 404, inside the app.
+ */
 export function ErrorBoundary() {
-  const error = useRouteError();
-  const title = isRouteErrorResponse(error) ? `HTTP ${error.status}` : "Something went wrong";
-  const explanation = isRouteErrorResponse(error) && error.status === 404 ? "There is no page here." : undefined;
+  const root = useRouteLoaderData<typeof loader>("root") as RootData | undefined;
+  const back = <RouteErrorBox back={{ to: "/", label: "Back to the token explorer" }} />;
+  if (!root?.clerkState) {
+    return (
+      <>
+        <SiteHeader withClerk={false} />
+        <main className="site-width site-main">{back}</main>
+      </>
+    );
+  }
   return (
-    <>
-      <header className="site-header">
-        <SiteTitle />
-      </header>
-      <main className="site-main">
-        <section className="error-box" role="alert">
-          <h1>{title}</h1>
-          {explanation && <p>{explanation}</p>}
-          <p>
-            <Link to="/">Back to the token explorer</Link>
-          </p>
-        </section>
-      </main>
-    </>
+    <ClerkProvider clerkState={root.clerkState} appearance={clerkAppearance}>
+      <SiteChrome root={root}>{back}</SiteChrome>
+    </ClerkProvider>
   );
 }

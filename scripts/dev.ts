@@ -8,7 +8,7 @@
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { watch } from "node:fs";
-import { REBUILT_MESSAGE } from "../server/dev-reload";
+import { REBUILT_MESSAGE, type BuildFailedMessage } from "../server/dev-reload";
 import { watchRemixApp } from "./remix-rebuilds";
 import { readConfig } from "../server/read-config";
 import { assertPortFree, clerkKeysConfigured, startOfflineClerk } from "./offline-clerk";
@@ -83,14 +83,17 @@ function onSettledChange(folder: string, onChange: () => void) {
 }
 
 let firstBuild = true;
-await watchRemixApp((ok, durationMs) => {
+await watchRemixApp((outcome) => {
   if (firstBuild) {
     firstBuild = false;
-    if (!ok) return void stop(1);
+    if (!outcome.ok) return void stop(1);
     return startServer();
   }
-  if (!ok) return console.error("[dev] the build failed (above); the server keeps the last good build");
-  console.log(`[dev] app rebuilt in ${durationMs} ms: reloading open pages`);
+  if (!outcome.ok) {
+    console.error("[dev] the build failed (above); open pages show why until it builds again");
+    return server?.send({ buildFailed: outcome.errors } satisfies BuildFailedMessage);
+  }
+  console.log(`[dev] app rebuilt in ${outcome.durationMs} ms: reloading open pages`);
   server?.send(REBUILT_MESSAGE);
 });
 onSettledChange("server", restartServer);

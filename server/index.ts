@@ -12,7 +12,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import remixConfig from "../remix.config.js";
 import { clerkProxy } from "./clerk-proxy";
-import { developmentBuild } from "./dev-reload";
+import { buildFailureOverlay, developmentBuild } from "./dev-reload";
 import { prefixLogLines } from "./log-lines";
 import { exitWith, readConfig } from "./read-config";
 import { remixHandler } from "./remix-handler";
@@ -21,6 +21,7 @@ import {
   answerMalformedRequest,
   answerUnexpectedError,
   readOnlyApi,
+  sessionTokensOnly,
   singleAuthorizationHeader,
 } from "./request-guards";
 import { acceptAbsoluteForm, requestTarget } from "./request-target";
@@ -82,12 +83,16 @@ if (config.clerkProxy) {
   // Mounted before compression so that the Frontend API's answers pass through untouched.
   app.use(config.clerkProxy.path, clerkProxy({ ...config.clerkProxy, secretKey: config.secretKey }));
 }
+// After the proxy, whose callers may send Clerk other kinds of token: every route of the app's own.
+app.use(sessionTokensOnly);
 // API answers skip the file lookups and compression below: no file lives under
 // /api, and compressing tokens next to request data would invite BREACH.
 app.all(`${API_PATH}/*`, remix);
 app.use(compression());
 app.use(remixConfig.publicPath!, express.static(remixConfig.assetsBuildDirectory!, { immutable: true, maxAge: "1y" }));
 app.use(express.static("public", { maxAge: "1h" }));
+// `npm run dev`: while a rebuild has failed, pages show why (server/dev-reload.ts).
+if (mode === "development") app.use(buildFailureOverlay);
 app.all("*", remix);
 app.use(answerUnexpectedError);
 

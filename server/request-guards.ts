@@ -1,5 +1,6 @@
 import type { ErrorRequestHandler, RequestHandler, Response } from "express";
 import type { Socket } from "node:net";
+import { isMarkedNotSessionToken, logNotSignedIn, NOT_SIGNED_IN } from "../app/utils/clerk/unauthorized.server";
 
 /** The app's error body: `{"message": "…", "code": "…"}`. */
 function errorBody(code: string, message: string) {
@@ -40,6 +41,27 @@ export const singleAuthorizationHeader: RequestHandler = (req, res, next) => {
   ).length;
   if (count <= 1) return next();
   sendJsonError(res, 400, "invalid_request", "Send at most one Authorization header.");
+};
+
+/** The token Clerk reads from an Authorization header: after `Bearer `, or the whole value if it has no space. */
+function authorizationToken(header: string | undefined): string | undefined {
+  if (!header) return undefined;
+  const [scheme, token] = header.split(" ", 2);
+  if (!token) return scheme;
+  return scheme === "Bearer" ? token : undefined;
+}
+
+/**
+ * A JWT whose `cat` header says it is not a session token (a JWT template token,
+ * an M2M token) signs nobody in, on any route: @clerk/backend 3 refuses it so, and
+ * 2.x does not look yet (docs/decisions/029-say-why-a-request-is-unauthorized.md).
+ */
+export const sessionTokensOnly: RequestHandler = (req, res, next) => {
+  const token = authorizationToken(req.headers.authorization);
+  if (token === undefined || !isMarkedNotSessionToken(token)) return next();
+  const code = "not_a_session_token";
+  logNotSignedIn({ code, clerkReason: "cat-header-not-session" }, req.method, req.path);
+  sendJsonError(res, 401, code, NOT_SIGNED_IN[code].message, { "WWW-Authenticate": 'Bearer error="invalid_token"' });
 };
 
 /** What a client error is answered with: the status line's parts and the JSON body. */

@@ -18,10 +18,20 @@ export function sessionClaims(frontendApiHost: string, overrides: JWTPayload = {
   };
 }
 
-/** Signs claims with the emulator's own instance key: valid unless the claims say otherwise. */
-export async function signWithInstanceKey(privateJwk: JWK, claims: JWTPayload): Promise<string> {
+/** Clerk's `cat` header values (@clerk/backend 3.16.10, dist/tokens/jwtCategories.d.ts). */
+export const JWT_CATEGORY = { session: "cl_B7d4PD111AAA", template: "cl_B7d4PD222AAA" } as const;
+
+/**
+ * Signs claims with the emulator's own instance key: valid unless the claims say otherwise.
+ * `header` adds to the protected header, such as Clerk's `cat`.
+ */
+export async function signWithInstanceKey(
+  privateJwk: JWK,
+  claims: JWTPayload,
+  header: Record<string, string> = {},
+): Promise<string> {
   const key = await importJWK(privateJwk, "RS256");
-  return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: privateJwk.kid, typ: "JWT" }).sign(key);
+  return new SignJWT(claims).setProtectedHeader({ alg: "RS256", kid: privateJwk.kid, typ: "JWT", ...header }).sign(key);
 }
 
 /** Signs claims with a key Clerk never issued, under the instance key's `kid`. */

@@ -5,7 +5,7 @@ function secondsUntil(epochSeconds: number) {
 }
 
 /** A live "expires in N s" for a token's `exp`, ticking once a second. */
-export function ExpiryCountdown({ exp }: { exp: number }) {
+export function ExpiryCountdown({ exp, testId = "countdown" }: { exp: number; testId?: string }) {
   const [remaining, setRemaining] = useState<number>();
   useEffect(() => {
     setRemaining(secondsUntil(exp));
@@ -14,7 +14,7 @@ export function ExpiryCountdown({ exp }: { exp: number }) {
   }, [exp]);
   if (remaining === undefined) return null;
   return (
-    <span className={remaining > 0 ? "countdown" : "countdown expired"} data-testid="countdown">
+    <span className={remaining > 0 ? "countdown" : "countdown expired"} data-testid={testId}>
       {remaining > 0 ? `expires in ${remaining} s` : "expired"}
     </span>
   );

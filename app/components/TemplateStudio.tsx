@@ -5,7 +5,7 @@ import { ClaimsTable } from "~/components/ClaimsTable";
 import { CopyButton } from "~/components/CopyButton";
 import { requestToken, type TokenAnswer } from "~/explorer/request-token";
 import { checkClaims, type Finding } from "~/templates/claims-check";
-import { CLOCK_SKEW_BOUNDS, LIFETIME_BOUNDS, type TemplateSummary } from "~/templates/summary";
+import { CLOCK_SKEW_BOUNDS, LIFETIME_BOUNDS, TEMPLATE_NAME_RULE, type TemplateSummary } from "~/templates/summary";
 
 type Editable = Pick<TemplateSummary, "name" | "claims" | "lifetime" | "allowedClockSkew"> & { id?: string };
 type SaveAnswer = { saved: TemplateSummary } | { message: string; code: string; findings?: Finding[] };
@@ -82,7 +82,7 @@ function Export({ claims }: { claims: Record<string, unknown> | undefined }) {
  * claim by claim beside the shortcode or literal that produced it.
  */
 export function TemplateStudio({ initial }: { initial: Editable }) {
-  const ids = { name: useId(), claims: useId(), findings: useId() };
+  const ids = { name: useId(), nameRule: useId(), claims: useId(), findings: useId() };
   const fetcher = useFetcher<SaveAnswer>();
   const navigate = useNavigate();
   const [claimsText, setClaimsText] = useState(() => JSON.stringify(initial.claims, null, 2));
@@ -106,7 +106,7 @@ export function TemplateStudio({ initial }: { initial: Editable }) {
   const hasErrors = check.findings.some((finding) => finding.level === "error");
   const templateId = saved?.id ?? initial.id;
   return (
-    <section className="wide-page">
+    <section>
       <h1>{templateId ? "Edit a JWT template" : "New JWT template"}</h1>
       <p>
         Saved through Clerk&apos;s Backend API. <Link to="/templates">All templates</Link>
@@ -121,7 +121,14 @@ export function TemplateStudio({ initial }: { initial: Editable }) {
             required
             pattern="[A-Za-z0-9][A-Za-z0-9_\-]{0,63}"
             autoComplete="off"
+            aria-describedby={ids.nameRule}
+            // The browser's own words ("Please match the requested format") do not say what the format is.
+            onInvalid={(event) => event.currentTarget.setCustomValidity(TEMPLATE_NAME_RULE)}
+            onInput={(event) => event.currentTarget.setCustomValidity("")}
           />
+          <p id={ids.nameRule} className="field-hint">
+            1-64 letters, digits, - or _, starting with a letter or digit.
+          </p>
           <label htmlFor={ids.claims}>
             Claims (JSON) <span className="field-hint">shortcodes like {"{{user.primary_email_address}}"}</span>
           </label>

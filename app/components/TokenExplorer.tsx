@@ -28,7 +28,7 @@ export function TokenExplorer({ templates, defaultTemplate }: { templates: strin
   }
 
   return (
-    <section className="explorer wide-page">
+    <section className="explorer">
       <h1>Token explorer</h1>
       <p>
         Pick a JWT template and ask the server for a token. The server calls{" "}
@@ -60,6 +60,10 @@ export function TokenExplorer({ templates, defaultTemplate }: { templates: strin
           <>
             <DecodedToken jwt={answer.jwt} signature={signature} />
             <CurlCommand template={answer.template} />
+            <p>
+              The same retrieval in a page loader, rendered on the server:{" "}
+              <Link to={`/tokens/${encodeURIComponent(answer.template)}`}>/tokens/{answer.template}</Link>
+            </p>
           </>
         )}
         {answer?.kind === "error" && (

@@ -1,7 +1,9 @@
 import { getAuth } from "@clerk/remix/ssr.server";
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { authOptions, clerkClient } from "~/utils/clerk/client.server";
-import { jsonResponse, unauthorized } from "~/utils/http/responses.server";
+import { whyNotSignedIn } from "~/utils/clerk/signed-out-reason.server";
+import { unauthorized } from "~/utils/clerk/unauthorized.server";
+import { jsonResponse } from "~/utils/http/responses.server";
 import { templateFromRequest } from "~/utils/tokens/templates.server";
 import { reuseTemplateToken, wantsFreshToken } from "~/utils/tokens/reuse.server";
 
@@ -9,10 +11,11 @@ import { reuseTemplateToken, wantsFreshToken } from "~/utils/tokens/reuse.server
 // https://clerk.com/docs/references/backend/sessions/get-token · every answer: docs/token-route.md
 export async function loader(args: LoaderFunctionArgs) {
   // 1. The signed-in session, from the __session cookie or an Authorization: Bearer session token.
-  const { sessionId, userId, orgId, orgRole } = await getAuth(args, authOptions);
+  const auth = await getAuth(args, authOptions);
+  const { sessionId, userId, orgId, orgRole } = auth;
 
-  // 2. Nobody is signed in: 401.
-  if (!sessionId) return unauthorized();
+  // 2. Nobody is signed in: 401, saying why in `code` (token_expired, bad_signature, …).
+  if (!sessionId) return unauthorized(await whyNotSignedIn(auth), args.request);
 
   // 3. Clerk mints a token from the JWT template. Only allowed template names get this far (400
   //    otherwise); the call is handed to reuseTemplateToken, which reuses its token per session

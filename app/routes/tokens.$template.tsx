@@ -2,9 +2,9 @@ import { getAuth } from "@clerk/remix/ssr.server";
 import { authOptions } from "~/utils/clerk/client.server";
 import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { Link, useLoaderData, useParams } from "@remix-run/react";
 import { DecodedToken } from "~/components/DecodedToken";
-import { RouteErrorBox } from "~/components/RouteErrorBox";
+import { RouteErrorBox, useRouteErrorBody } from "~/components/RouteErrorBox";
 import studioStyles from "~/studio.css";
 import { clerkClient } from "~/utils/clerk/client.server";
 import { allowedTemplate } from "~/utils/tokens/templates.server";
@@ -12,6 +12,9 @@ import { reuseTemplateToken } from "~/utils/tokens/reuse.server";
 import { checkSignature } from "~/utils/tokens/signature.server";
 
 export const links: LinksFunction = () => [{ rel: "stylesheet", href: studioStyles }];
+
+/** `/tokens/:template?fresh`: a newly minted token instead of the one the server is reusing. */
+const FRESH = "fresh";
 
 export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `Token from “${params.template}”` }];
 
@@ -27,24 +30,35 @@ export async function loader(args: LoaderFunctionArgs) {
     throw redirect(`/sign-in?redirect_url=${encodeURIComponent(here.pathname + here.search)}`);
   }
 
-  // 3. Clerk mints a token from the allowed template, through the same reuse, budget and error answers.
+  // 3. Clerk mints a token from the allowed template, through the same reuse, budget and error answers;
+  //    `?fresh` asks Clerk again, like `Cache-Control: no-cache` on the token route.
   const template = await allowedTemplate(args.params.template);
-  const { token } = await reuseTemplateToken({ sessionId, userId, orgId, orgRole, template, fresh: false }, () =>
+  const fresh = new URL(args.request.url).searchParams.has(FRESH);
+  const { token, reused } = await reuseTemplateToken({ sessionId, userId, orgId, orgRole, template, fresh }, () =>
     clerkClient.sessions.getToken(sessionId, template),
   );
 
   // 4. What the page renders, with whether the token verifies against the instance's public keys.
-  return { template, jwt: token.jwt, signature: await checkSignature(token.jwt) };
+  return { template, jwt: token.jwt, reused, signature: await checkSignature(token.jwt) };
 }
 
 export default function TemplateTokenPage() {
-  const { template, jwt, signature } = useLoaderData<typeof loader>();
+  const { template, jwt, reused, signature } = useLoaderData<typeof loader>();
   return (
-    <section className="wide-page">
+    <section>
       <h1>
         Token from the <code>{template}</code> template
       </h1>
-      <p>This page&apos;s loader fetched the token and the server rendered it. Reload for the current token.</p>
+      <p>
+        This page&apos;s loader got the token and the server rendered it.{" "}
+        {reused
+          ? "It is a token Clerk minted for this session earlier, which the server reuses while most of its " +
+            "lifetime is left: reloading shows this same token until then."
+          : "Clerk minted it for this request."}{" "}
+        <Link to={`?${FRESH}`} data-testid="fresh-token">
+          Get a newly minted token
+        </Link>
+      </p>
       <DecodedToken jwt={jwt} signature={signature} />
       <p>
         <Link to="/">Back to the token explorer</Link>
@@ -53,6 +67,31 @@ export default function TemplateTokenPage() {
   );
 }
 
+/** A template outside the allowlist (400): its name in the headline, and the allowed ones to pick from. */
 export function ErrorBoundary() {
-  return <RouteErrorBox back={{ to: "/", label: "Back to the token explorer" }} />;
+  const { template } = useParams();
+  const { body } = useRouteErrorBody();
+  const back = { to: "/", label: "Back to the token explorer" };
+  const allowed = body?.code === "template_not_allowed" && Array.isArray(body.allowedTemplates);
+  if (!allowed) return <RouteErrorBox back={back} />;
+  return (
+    <RouteErrorBox
+      back={back}
+      headline={
+        <>
+          No token from <code>{template}</code>: it is not an allowed template
+        </>
+      }
+    >
+      <nav aria-label="Allowed templates">
+        <ul className="link-list">
+          {(body.allowedTemplates as string[]).map((name) => (
+            <li key={name}>
+              <Link to={`/tokens/${encodeURIComponent(name)}`}>{name}</Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </RouteErrorBox>
+  );
 }

@@ -62,7 +62,7 @@ describe("api.get-token-example loader", () => {
   it("returns 401 JSON when there is no session", async () => {
     const response = await call(tokenLoader, "/api/get-token-example");
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ message: "Unauthorized" });
+    expect(await response.json()).toMatchObject({ code: "no_credentials" });
   });
 
   it("returns { token: { jwt } } for a signed-in session", async () => {

@@ -1,4 +1,5 @@
 import { clerk } from "@clerk/testing/playwright";
+import { decodeJwt } from "jose";
 import { expect, test } from "./fixtures";
 import {
   ALICE,
@@ -20,6 +21,9 @@ test("a new user signs up with an email code, signs out, and signs in again with
   await expectSignedOut(page);
   await signInAs(page, baseURL!, newUser);
   await expectSignedIn(page);
+  // They gave no name: the seeded profile template names them by their email, not "null null".
+  const response = await page.request.get("/api/get-token-example?template=profile");
+  expect(decodeJwt(((await response.json()) as { token: { jwt: string } }).token.jwt).name).toBe(newUser.email);
 });
 
 test("a duplicate sign-up shows Clerk's error", async ({ page }) => {
@@ -56,7 +60,7 @@ test("signing in through the <SignIn/> form, then out through the UserButton: th
   await expectSignedOut(page);
   const response = await page.request.get("/api/get-token-example");
   expect(response.status()).toBe(401);
-  expect(await response.json()).toEqual({ message: "Unauthorized" });
+  expect((await response.json()).code).toBe("no_credentials");
 });
 
 test("clerk.signIn and clerk.signOut of @clerk/testing: the resource route answers 200, then 401", async ({

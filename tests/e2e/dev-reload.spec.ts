@@ -13,7 +13,9 @@ const PROBE_ROUTE = path.join(REPO_ROOT, "app/routes/dev-reload-probe.tsx");
 const probeRoute = (heading: string) =>
   `export default function DevReloadProbe() {\n  return <h1>${heading}</h1>;\n}\n`;
 
-test("npm run dev reloads the open page after a route file changes, with no connection refused", async ({ page }) => {
+test("npm run dev reloads the open page after a route file changes, with no connection refused, and shows a failed build in it", async ({
+  page,
+}) => {
   test.setTimeout(180_000);
   const [port, emulatorPort] = [await freePort(), await freePort()];
   writeFileSync(PROBE_ROUTE, probeRoute("Before the edit"));
@@ -35,13 +37,23 @@ test("npm run dev reloads the open page after a route file changes, with no conn
     expect(refused, "requests that failed while the app rebuilt").toEqual([]);
     expect(dev.output()).not.toContain("restarting the server");
 
+    // A syntax error: the open page says the build failed, naming the file and line, until it is fixed.
+    writeFileSync(PROBE_ROUTE, "export default function DevReloadProbe() {\n  return <h1>Broken</h1\n}\n");
+    await expect(page.getByRole("heading", { name: "The app did not build" })).toBeVisible({ timeout: 5_000 });
+    await expect(page.getByTestId("build-failure")).toContainText("app/routes/dev-reload-probe.tsx:3:");
+    writeFileSync(PROBE_ROUTE, probeRoute("Fixed"));
+    await expect(page.getByRole("heading", { name: "Fixed" })).toBeVisible({ timeout: 5_000 });
+
     // A change under server/ restarts the server, even with this page's live-reload socket open.
     const serverFile = path.join(REPO_ROOT, "server/request-log.ts");
     utimesSync(serverFile, new Date(), new Date());
     await expect.poll(() => dev.output(), { timeout: 30_000 }).toContain("restarting the server");
     await expect.poll(() => dev.output().split("App listening on").length, { timeout: 30_000 }).toBe(3);
-    await page.reload();
-    await expect(page.getByRole("heading", { name: "After the edit" })).toBeVisible();
+    // The page's <LiveReload> reloads it by itself once it reconnects, which can abort a reload made here.
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByRole("heading", { name: "Fixed" })).toBeVisible({ timeout: 1_000 });
+    }).toPass({ timeout: 15_000 });
   } finally {
     rmSync(PROBE_ROUTE, { force: true });
     process.kill(-dev.child.pid!, "SIGINT");

@@ -91,9 +91,22 @@ test("the explorer works from the keyboard", async ({ page }) => {
   await expect(page.locator('[data-claim="sub"]')).toContainText('"user_seed_alice"');
 });
 
-test("/tokens/test renders the token on the server for a signed-in user", async ({ page }) => {
+test("/tokens/test renders the token on the server, says when a reload reuses it, and mints a new one", async ({
+  page,
+}) => {
   await page.goto("/tokens/test");
   await expect(page.locator('[data-claim="email"]')).toContainText('"alice@example.com"');
+  await expect(page.getByText("Clerk minted it for this request.")).toBeVisible();
+  const jti = page.locator('[data-claim="jti"] .claim-value');
+  const minted = await jti.textContent();
+
+  await page.reload();
+  await expect(page.getByText("It is a token Clerk minted for this session earlier")).toBeVisible();
+  await expect(jti).toHaveText(minted!);
+
+  await page.getByRole("link", { name: "Get a newly minted token" }).click();
+  await expect(page.getByText("Clerk minted it for this request.")).toBeVisible();
+  await expect(jti).not.toHaveText(minted!);
 });
 
 test("signed-out pages still render when navigated to directly", async ({ page, context }) => {

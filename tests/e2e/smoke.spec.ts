@@ -3,7 +3,8 @@ import { addSessionCookies, expect, test } from "./fixtures";
 test("the signed-out home page explains the app and offers sign-in", async ({ page }) => {
   await page.goto("/");
   await expect(page.getByRole("heading", { name: "Get a Clerk JWT template token on the server" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("main").getByRole("link", { name: "Sign in" })).toBeVisible();
+  await expect(page.getByRole("banner").getByRole("link", { name: "Sign in" })).toBeVisible();
   await expect(page.getByText("Offline emulator — not Clerk")).toBeVisible();
 });
 
@@ -37,6 +38,10 @@ test("/tokens/:template sends a signed-out visitor to sign in and back", async (
 test("/tokens/:template explains a template outside the allowlist", async ({ page, context, baseURL }) => {
   await addSessionCookies(context, baseURL!, "sess_seed_alice");
   await page.goto("/tokens/firebase");
-  await expect(page.getByRole("heading", { name: "HTTP 400" })).toBeVisible();
-  await expect(page.getByText("Ask for one template from the allowed list")).toBeVisible();
+  await expect(
+    page.getByRole("heading", { name: "No token from firebase: it is not an allowed template" }),
+  ).toBeVisible();
+  await expect(page.getByText("HTTP 400 · template_not_allowed")).toBeVisible();
+  await page.getByRole("navigation", { name: "Allowed templates" }).getByRole("link", { name: "profile" }).click();
+  await expect(page.getByRole("heading", { name: "Token from the profile template" })).toBeVisible();
 });

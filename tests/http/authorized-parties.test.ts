@@ -41,12 +41,13 @@ describe("with CLERK_AUTHORIZED_PARTIES set", () => {
     const foreign = await tokenFrom("https://evil.example.test");
     const byHeader = await fetch(`${app.url}${ROUTE}`, { headers: { Authorization: `Bearer ${foreign}` } });
     expect(byHeader.status).toBe(401);
-    expect(await byHeader.json()).toEqual({ message: "Unauthorized" });
+    expect((await byHeader.json()).code).toBe("wrong_authorized_party");
 
     const iat = Math.floor(Date.now() / 1000) - 1;
     const byCookie = await fetch(`${app.url}${ROUTE}`, {
       headers: { Cookie: `__session=${foreign}; __client_uat=${iat}` },
     });
     expect(byCookie.status).toBe(401);
+    expect((await byCookie.json()).code).toBe("wrong_authorized_party");
   });
 });

@@ -175,6 +175,12 @@ describe("the token route when Clerk cannot be reached at all", () => {
       const response = await fetch(`${server.url}${ROUTE}`, { headers: { Authorization: `Bearer ${token}` } });
       expect(response.status).toBe(502);
       expect((await response.json()).code).toBe("clerk_unavailable");
+      // The log names the cause and the call, without the session id, a key or a token.
+      expect(server.output()).toContain(
+        `[token] Clerk call failed (ECONNREFUSED: connect ECONNREFUSED ${new URL(offline.apiUrl).host}): ` +
+          `POST ${new URL(offline.apiUrl).origin}/v1/sessions/{session_id}/tokens/test`,
+      );
+      expect(server.output()).not.toMatch(/sess_seed|sk_test|eyJ/);
     } finally {
       await server.stop();
     }

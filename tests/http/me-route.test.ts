@@ -31,7 +31,10 @@ describe(`GET ${ROUTE} over HTTP`, () => {
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toBe("Bearer");
     expect(response.headers.get("cache-control")).toBe("no-store");
-    expect(await response.json()).toEqual({ message: "Unauthorized" });
+    expect(await response.json()).toEqual({
+      code: "no_credentials",
+      message: expect.stringMatching(/^No session token/),
+    });
   });
 
   it("tells who is signed in, from the session token alone: no Clerk API call", async () => {

@@ -170,7 +170,7 @@ describe("token reuse (TOKEN_CACHE=on, the default)", () => {
         exp: now - 60,
       }),
     );
-    expect(await getToken(reuseOn, expired)).toMatchObject({ status: 401, body: { message: "Unauthorized" } });
+    expect(await getToken(reuseOn, expired)).toMatchObject({ status: 401, body: { code: "token_expired" } });
   });
 
   it("after Clerk revokes a session, serves its cached token only until a fresh call learns of it (the documented window)", async () => {

@@ -1,5 +1,6 @@
 import { isClerkAPIResponseError } from "@clerk/remix/errors";
 import { ClerkCallBudgetSpent } from "~/utils/clerk/call-budget.server";
+import { recentNetworkFailure } from "~/utils/clerk/network-failures.server";
 import { apiError } from "~/utils/http/responses.server";
 
 /** Clerk did not answer within CLERK_API_TIMEOUT_MS. */
@@ -22,6 +23,20 @@ function log(message: string) {
   console.error(`[token] ${message}`);
 }
 
+/** Which Clerk call failed, for the log: its template (allowlisted) and URL, without the session id. */
+export type ClerkCall = { template: string; url: string };
+
+/** undici reports a failed request just before fetch() rejects; older failures are another call's. */
+const SAME_CALL_MS = 1000;
+
+/** What went wrong before Clerk answered: the network's own words when undici saw them, else the SDK's. */
+function causeOf(error: unknown, { url }: ClerkCall): string {
+  if (isClerkAPIResponseError(error)) {
+    return recentNetworkFailure(new URL(url).origin, SAME_CALL_MS) ?? error.errors[0]?.message ?? error.name;
+  }
+  return error instanceof Error ? `${error.name}: ${error.message}` : typeof error;
+}
+
 const clerkUnavailable = (clerkTraceId?: string) =>
   apiError(502, {
     message: "Clerk could not be reached or gave an unusable answer. Try again shortly.",
@@ -29,7 +44,6 @@ const clerkUnavailable = (clerkTraceId?: string) =>
     ...(clerkTraceId && { clerkTraceId }),
   });
 
-/** Clerk's 404 for a template name it does not have (as opposed to an ended session). */
 /**
  * Whether Clerk's failure says a token from this session and template may be
  * stale: the session has ended or been revoked, or the template is gone (404).
@@ -39,6 +53,7 @@ export function saysTokenIsStale(error: unknown): boolean {
   return isClerkAPIResponseError(error) && error.status === 404;
 }
 
+/** Clerk's 404 for a template name it does not have (as opposed to an ended session). */
 export function isTemplateNotFound(error: unknown): boolean {
   return (
     isClerkAPIResponseError(error) && error.status === 404 && error.errors.some((e) => /jwt template/i.test(e.message))
@@ -49,7 +64,8 @@ export function isTemplateNotFound(error: unknown): boolean {
  * Turns whatever `sessions.getToken` threw into a deliberate JSON answer.
  * The client never sees Clerk's own text or anything about the secret key.
  */
-export function tokenErrorResponse(error: unknown, template: string): Response {
+export function tokenErrorResponse(error: unknown, call: ClerkCall): Response {
+  const { template } = call;
   if (error instanceof ClerkCallBudgetSpent) {
     const { retryAfterSeconds, callsPerWindow, windowSeconds } = error;
     return apiError(
@@ -64,11 +80,11 @@ export function tokenErrorResponse(error: unknown, template: string): Response {
     );
   }
   if (error instanceof ClerkTimeoutError) {
-    log(error.message);
+    log(`${error.message}: POST ${call.url}`);
     return apiError(504, { message: "Clerk took too long to answer. Try again shortly.", code: "clerk_timeout" });
   }
   if (!isClerkAPIResponseError(error) || error.status === undefined) {
-    log(`Clerk call failed: ${error instanceof Error ? error.name : typeof error}`);
+    log(`Clerk call failed (${causeOf(error, call)}): POST ${call.url}`);
     return clerkUnavailable();
   }
 
@@ -83,6 +99,7 @@ export function tokenErrorResponse(error: unknown, template: string): Response {
   }
   if (status === 404) {
     // The session token was still valid, but Clerk has ended or revoked the session.
+    log("401 session_not_active: Clerk has ended or revoked the session");
     return apiError(
       401,
       { message: "This session is no longer active. Sign in again.", code: "session_not_active", ...trace },
@@ -105,6 +122,6 @@ export function tokenErrorResponse(error: unknown, template: string): Response {
       ...trace,
     });
   }
-  log(`Clerk answered HTTP ${status}`);
+  log(`Clerk answered HTTP ${status}: POST ${call.url}`);
   return clerkUnavailable(clerkTraceId);
 }

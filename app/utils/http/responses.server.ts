@@ -23,8 +23,3 @@ export function jsonResponse(body: unknown, status: number, headers: HeadersInit
 export function apiError(status: number, body: ApiErrorBody, headers: HeadersInit = {}): Response {
   return jsonResponse(body, status, headers);
 }
-
-export function unauthorized(): Response {
-  // RFC 6750 §3: a protected resource names the scheme it expects.
-  return jsonResponse({ message: "Unauthorized" }, 401, { "WWW-Authenticate": "Bearer" });
-}

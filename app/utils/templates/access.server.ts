@@ -3,7 +3,9 @@ import type { ActionFunctionArgs, LoaderFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { authOptions } from "~/utils/clerk/client.server";
 import { config } from "~/utils/config/config.server";
-import { apiError, unauthorized } from "~/utils/http/responses.server";
+import { whyNotSignedIn } from "~/utils/clerk/signed-out-reason.server";
+import { unauthorized } from "~/utils/clerk/unauthorized.server";
+import { apiError } from "~/utils/http/responses.server";
 import { templateApiErrorResponse } from "~/utils/templates/catalog.server";
 import { isTemplateEditor } from "~/utils/templates/editors.server";
 import type { TemplateSummary } from "~/templates/summary";
@@ -33,9 +35,9 @@ export async function requireSignedInPost(args: ActionFunctionArgs): Promise<Sig
   if (origin !== null && (!URL.canParse(origin) || new URL(origin).host !== new URL(args.request.url).host)) {
     throw apiError(403, { message: "Forms are accepted from this site's own pages only.", code: "cross_origin_form" });
   }
-  const { sessionId, userId } = await getAuth(args, authOptions);
-  if (!sessionId || !userId) throw unauthorized();
-  return { sessionId, userId };
+  const auth = await getAuth(args, authOptions);
+  if (!auth.sessionId || !auth.userId) throw unauthorized(await whyNotSignedIn(auth), args.request);
+  return { sessionId: auth.sessionId, userId: auth.userId };
 }
 
 /** Whether this user may create, edit and export templates here: editing on, and named an editor. */

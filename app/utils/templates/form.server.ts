@@ -1,7 +1,7 @@
 import { TEMPLATE_NAME_PATTERN } from "~/utils/config/env.server";
 import { checkClaims, type Finding } from "~/templates/claims-check";
 import type { TemplateFields } from "~/utils/templates/catalog.server";
-import { CLOCK_SKEW_BOUNDS, LIFETIME_BOUNDS } from "~/templates/summary";
+import { CLOCK_SKEW_BOUNDS, LIFETIME_BOUNDS, TEMPLATE_NAME_RULE } from "~/templates/summary";
 
 function wholeSeconds(value: FormDataEntryValue | null, label: string, { min, max }: { min: number; max: number }) {
   const seconds = typeof value === "string" && /^\d{1,10}$/.test(value.trim()) ? Number(value) : Number.NaN;
@@ -18,10 +18,7 @@ export function parseTemplateForm(form: FormData): { fields: TemplateFields } | 
   const findings: Finding[] = [];
   const name = String(form.get("name") ?? "").trim();
   if (!TEMPLATE_NAME_PATTERN.test(name)) {
-    findings.push({
-      level: "error",
-      message: "The name must be 1-64 letters, digits, '-' or '_', starting with a letter or digit.",
-    });
+    findings.push({ level: "error", message: TEMPLATE_NAME_RULE });
   }
   const checked = checkClaims(String(form.get("claims") ?? ""));
   findings.push(...checked.findings.filter((finding) => finding.level === "error"));

@@ -1,6 +1,11 @@
 import { withinBudget } from "~/utils/clerk/budget.server";
 import { ClerkCallBudgets } from "~/utils/clerk/call-budget.server";
-import { isTemplateNotFound, tokenErrorResponse, UnexpectedClerkAnswerError } from "~/utils/clerk/errors.server";
+import {
+  isTemplateNotFound,
+  tokenErrorResponse,
+  UnexpectedClerkAnswerError,
+  type ClerkCall,
+} from "~/utils/clerk/errors.server";
 import { config } from "~/utils/config/config.server";
 import { refreshTemplateNames } from "~/utils/templates/instance-names.server";
 import { serverTimingOf } from "~/utils/tokens/cache.server";
@@ -52,19 +57,21 @@ async function callClerkWithinBudget(getToken: () => Promise<{ jwt: string } | n
 /**
  * The token `getToken` would mint, or one it minted for an earlier request
  * while that has enough life left (unless `fresh`, or TOKEN_CACHE=off), with
- * the `Server-Timing` value saying which. Failures are thrown as JSON
- * Responses a route can pass on as they are.
+ * the `Server-Timing` value and `reused` saying which. Failures are thrown as
+ * JSON Responses a route can pass on as they are.
  */
 export async function reuseTemplateToken(
   { sessionId, userId, orgId, orgRole, template, fresh }: TokenRequest,
   getToken: () => Promise<{ jwt: string } | null>,
-): Promise<{ token: { jwt: string }; serverTiming: string }> {
+): Promise<{ token: { jwt: string }; serverTiming: string; reused: boolean }> {
   // Keyed by the verified session, so a token never reaches another session, and by its
   // active organization and role: a session switches organization without a new id, and
   // templates may carry {{org.*}} claims.
   // Owner first, so that a revocation (Clerk's webhooks) finds the session's or user's tokens.
   const owner = { sessionId, userId: userId ?? "" };
   const key = reuseKeyOf(owner, orgId ?? null, orgRole ?? null, template);
+  // What a failure's log line names: the Backend API call, without the session id.
+  const call: ClerkCall = { template, url: `${config.apiUrl}/v1/sessions/{session_id}/tokens/${template}` };
   // Runs only when a Clerk call is to be made (not for a reused token, nor a share of another
   // request's call), charged to the user's share of the rate limit: refused before Clerk when spent.
   // Tested here, before the shared path turns Clerk's error into a Response: with `*`, the
@@ -76,15 +83,16 @@ export async function reuseTemplateToken(
     });
   try {
     if (sharedTokenCache) {
-      const failureAnswer = (error: unknown) => tokenErrorResponse(error, template);
+      const failureAnswer = (error: unknown) => tokenErrorResponse(error, call);
       const shared = await sharedTokenCache.lookup(key, owner, mint, { fresh, failureAnswer });
-      return { token: { jwt: shared.lookup.jwt }, serverTiming: sharedServerTiming(shared) };
+      const reused = shared.lookup.outcome === "hit" || shared.source === "hit";
+      return { token: { jwt: shared.lookup.jwt }, serverTiming: sharedServerTiming(shared), reused };
     }
     const lookup = await tokenCache.lookup(key, mint, { fresh });
-    return { token: { jwt: lookup.jwt }, serverTiming: serverTimingOf(lookup) };
+    return { token: { jwt: lookup.jwt }, serverTiming: serverTimingOf(lookup), reused: lookup.outcome === "hit" };
   } catch (error) {
     // Each waiter of a shared call gets its own Response (a body can be sent only once);
     // a failure shared through Redis arrives as one already.
-    throw error instanceof Response ? error : tokenErrorResponse(error, template);
+    throw error instanceof Response ? error : tokenErrorResponse(error, call);
   }
 }
