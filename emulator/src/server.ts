@@ -7,7 +7,9 @@ import { clerkErrorResponse, notFoundResponse } from "./http";
 import { clientRoutes } from "./routes/backend/clients";
 import { jwksRoutes } from "./routes/backend/jwks";
 import { jwtTemplateRoutes } from "./routes/backend/jwt-templates";
+import { organizationRoutes } from "./routes/backend/organizations";
 import { sessionRoutes } from "./routes/backend/sessions";
+import { userOrganizationMembershipRoutes } from "./routes/backend/user-organization-memberships";
 import { userRoutes } from "./routes/backend/users";
 import { frontendApiRoutes } from "./routes/frontend";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -104,7 +106,12 @@ export function createApp(context: EmulatorContext, options: AppOptions): Hono {
       middleware: [options.faults.middleware({ exemptFromRateLimit: true }), authenticated],
     },
     { path: "/v1/sessions", routes: sessionRoutes(context), middleware: [delayed, faulty, authenticated] },
-    { path: "/v1/users", routes: userRoutes(context), middleware: [delayed, faulty, authenticated] },
+    {
+      path: "/v1/users",
+      routes: new Hono().route("/", userRoutes(context)).route("/", userOrganizationMembershipRoutes(context)),
+      middleware: [delayed, faulty, authenticated],
+    },
+    { path: "/v1/organizations", routes: organizationRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/v1/jwt_templates", routes: jwtTemplateRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/v1/clients", routes: clientRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/__emulator/faults", routes: faultAdminRoutes(options.faults), middleware: [authenticated] },

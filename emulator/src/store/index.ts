@@ -1,6 +1,7 @@
 import { ClientStore } from "./clients";
 import { HandshakePayloadStore } from "./handshake-payloads";
 import { JwtTemplateStore } from "./jwt-templates";
+import { OrganizationStore } from "./organizations";
 import { SessionStore } from "./sessions";
 import { SignInStore } from "./sign-ins";
 import { SignUpStore } from "./sign-ups";
@@ -18,4 +19,5 @@ export class EmulatorStore {
   readonly signUps = new SignUpStore(this.users, this.sessions);
   readonly jwtTemplates = new JwtTemplateStore();
   readonly handshakePayloads = new HandshakePayloadStore();
+  readonly organizations = new OrganizationStore();
 }
