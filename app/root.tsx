@@ -14,6 +14,7 @@ import {
   useRouteLoaderData,
 } from "@remix-run/react";
 import type { ReactNode } from "react";
+import { HeaderOrganizationSwitcher } from "~/components/HeaderOrganizationSwitcher";
 import { authOptions } from "~/utils/clerk/client.server";
 import { config } from "~/utils/config/config.server";
 import { useNonce } from "~/nonce";
@@ -83,6 +84,7 @@ function App() {
       <header className="site-header">
         <SiteTitle />
         <SignedIn>
+          <HeaderOrganizationSwitcher />
           <UserButton />
         </SignedIn>
       </header>
