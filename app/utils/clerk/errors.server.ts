@@ -44,6 +44,13 @@ export function isTemplateNotFound(error: unknown): boolean {
   );
 }
 
+/** Clerk's refusal of a token for an organization the user is no longer a member of (still active in the session). */
+function isNotOrganizationMember(error: unknown): boolean {
+  return (
+    isClerkAPIResponseError(error) && error.errors.some((e) => e.code === "organization_not_found_or_unauthorized")
+  );
+}
+
 /**
  * Turns whatever `sessions.getToken` threw into a deliberate JSON answer.
  * The client never sees Clerk's own text or anything about the secret key.
@@ -64,6 +71,14 @@ export function tokenErrorResponse(error: unknown, template: string): Response {
     return apiError(404, {
       message: `No JWT template named "${template}" exists in this Clerk instance. Create it in the Clerk Dashboard under JWT templates.`,
       code: "template_not_found",
+      ...trace,
+    });
+  }
+  if (isNotOrganizationMember(error)) {
+    return apiError(403, {
+      message:
+        "You are no longer a member of the active organization. Switch to another organization or to your personal account.",
+      code: "not_organization_member",
       ...trace,
     });
   }

@@ -28,6 +28,13 @@ function targetOf(event: WebhookEvent): RevocationTarget | undefined {
       return typeof event.data.id === "string" ? { sessionId: event.data.id } : undefined;
     case "user.deleted":
       return typeof event.data.id === "string" ? { userId: event.data.id } : undefined;
+    // A member removed or their role changed: all of that user's tokens go, a safe superset of
+    // those minted for that organization (docs/decisions/031-organizations-in-the-app.md).
+    case "organizationMembership.deleted":
+    case "organizationMembership.updated": {
+      const userId = event.data.public_user_data?.user_id;
+      return typeof userId === "string" ? { userId } : undefined;
+    }
     default:
       return undefined;
   }
