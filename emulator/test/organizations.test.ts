@@ -1,28 +1,18 @@
 import { createClerkClient } from "@clerk/backend";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { callBackendApi } from "../../support/backend-api";
 import { specMissingReason, specValidationTitle, validateEveryResponse } from "./support/clerk-openapi";
-import { startTestEmulator, type TestEmulator } from "./support/emulator";
 import { claimsOf } from "./support/frontend-api";
-import { startWebhookEndpoint, verifiedEvent } from "./support/webhook-endpoint";
+import { emulatorWithWebhookEndpoint, verifiedEvent } from "./support/webhook-endpoint";
 
 // The Backend API's organizations and memberships, the session token's `o` claim as @clerk/backend
 // reads it (getAuth's orgId, orgRole, orgSlug and has()), and the membership webhooks.
 
 const spec = validateEveryResponse();
-let test: TestEmulator;
-let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
-beforeAll(async () => {
-  endpoint = await startWebhookEndpoint();
-  test = await startTestEmulator({ webhooks: { url: endpoint.url } });
-});
-afterAll(async () => {
-  await test.stop();
-  await endpoint.close();
-});
+const running = emulatorWithWebhookEndpoint();
 
 const call = (method: string, path: string, body?: unknown) =>
-  callBackendApi(test.emulator, method, path, body === undefined ? {} : { body });
+  callBackendApi(running.test.emulator, method, path, body === undefined ? {} : { body });
 
 const notAMember = {
   errors: [expect.objectContaining({ code: "organization_not_found_or_unauthorized" })],
@@ -43,7 +33,7 @@ async function sessionIn(userId: string, organizationId?: string): Promise<strin
 
 /** What getAuth() makes of a session token: @clerk/backend's own authenticateRequest. */
 async function authOf(sessionToken: string) {
-  const { secretKey, publishableKey, jwtKey } = test.emulator;
+  const { secretKey, publishableKey, jwtKey } = running.test.emulator;
   const clerk = createClerkClient({ secretKey, publishableKey, jwtKey });
   const request = new Request("http://app.example/api", { headers: { Authorization: `Bearer ${sessionToken}` } });
   const state = await clerk.authenticateRequest(request, { jwtKey });
@@ -140,9 +130,9 @@ describe("memberships", () => {
     const { body: organization } = await call("POST", "/v1/organizations", { name: "Initech" });
     const path = `/v1/organizations/${organization.id}/memberships`;
 
-    let delivery = endpoint.next();
+    let delivery = running.endpoint.next();
     expect((await call("POST", path, { user_id: "user_seed_alice", role: "org:member" })).status).toBe(200);
-    expect(await verifiedEvent(await delivery, test.emulator.webhookSigningSecret!)).toMatchObject({
+    expect(await verifiedEvent(await delivery, running.test.emulator.webhookSigningSecret!)).toMatchObject({
       type: "organizationMembership.created",
       data: {
         role: "org:member",
@@ -154,16 +144,16 @@ describe("memberships", () => {
     expect((await call("POST", path, { user_id: "user_seed_bob", role: "org:owner" })).status).toBe(422);
     expect((await call("POST", path, { user_id: "user_nobody", role: "org:member" })).status).toBe(404);
 
-    delivery = endpoint.next();
+    delivery = running.endpoint.next();
     const changed = await call("PATCH", `${path}/user_seed_alice`, { role: "org:admin" });
     expect(changed.body).toMatchObject({ role: "org:admin", role_name: "Admin" });
-    expect((await verifiedEvent(await delivery, test.emulator.webhookSigningSecret!)).type).toBe(
+    expect((await verifiedEvent(await delivery, running.test.emulator.webhookSigningSecret!)).type).toBe(
       "organizationMembership.updated",
     );
 
-    delivery = endpoint.next();
+    delivery = running.endpoint.next();
     expect((await call("DELETE", `${path}/user_seed_alice`)).status).toBe(200);
-    expect(await verifiedEvent(await delivery, test.emulator.webhookSigningSecret!)).toMatchObject({
+    expect(await verifiedEvent(await delivery, running.test.emulator.webhookSigningSecret!)).toMatchObject({
       type: "organizationMembership.deleted",
       data: { public_user_data: { user_id: "user_seed_alice" } },
     });

@@ -1,31 +1,20 @@
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { callBackendApi } from "../../support/backend-api";
-import { startTestEmulator, type TestEmulator } from "./support/emulator";
 import { Browser } from "./support/frontend-api";
-import { startWebhookEndpoint, verifiedEvent, type Delivery } from "./support/webhook-endpoint";
+import { emulatorWithWebhookEndpoint, verifiedEvent, type Delivery } from "./support/webhook-endpoint";
 
 // The session webhooks, as an app receives them: checked with the SDK's own verifyWebhook.
 
-let test: TestEmulator;
-let endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>>;
+const running = emulatorWithWebhookEndpoint();
 
-beforeAll(async () => {
-  endpoint = await startWebhookEndpoint();
-  test = await startTestEmulator({ webhooks: { url: endpoint.url } });
-});
-afterAll(async () => {
-  await test.stop();
-  await endpoint.close();
-});
-
-const nextDelivery = () => endpoint.next();
-const verified = (delivery: Delivery, signingSecret = test.emulator.webhookSigningSecret!) =>
+const nextDelivery = () => running.endpoint.next();
+const verified = (delivery: Delivery, signingSecret = running.test.emulator.webhookSigningSecret!) =>
   verifiedEvent(delivery, signingSecret);
 
 describe("webhooks", () => {
   it("sends session.revoked, signed as Svix signs it, when the Backend API revokes a session", async () => {
     const next = nextDelivery();
-    await callBackendApi(test.emulator, "POST", "/v1/sessions/sess_seed_bob/revoke");
+    await callBackendApi(running.test.emulator, "POST", "/v1/sessions/sess_seed_bob/revoke");
     const delivery = await next;
     expect(delivery.headers).toMatchObject({
       "svix-id": expect.stringMatching(/^msg_/),
@@ -42,7 +31,7 @@ describe("webhooks", () => {
   });
 
   it("sends session.removed when a browser signs out", async () => {
-    const alice = new Browser(test.emulator);
+    const alice = new Browser(running.test.emulator);
     const { sessionId } = await alice.signIn("alice@example.com", "alice-password-1");
     const next = nextDelivery();
     expect((await alice.call("DELETE", "/v1/client/sessions")).status).toBe(200);
@@ -51,11 +40,11 @@ describe("webhooks", () => {
   });
 
   it("delivers again, under the same id, when the endpoint fails", async () => {
-    endpoint.status = 503;
+    running.endpoint.status = 503;
     const first = nextDelivery();
-    await callBackendApi(test.emulator, "POST", "/v1/sessions/sess_seed_alice/revoke");
+    await callBackendApi(running.test.emulator, "POST", "/v1/sessions/sess_seed_alice/revoke");
     const failed = await first;
-    endpoint.status = 200;
+    running.endpoint.status = 200;
     const retried = await nextDelivery();
     expect(retried.headers["svix-id"]).toBe(failed.headers["svix-id"]);
     expect((await verified(retried)).type).toBe("session.revoked");

@@ -2,6 +2,8 @@ import { verifyWebhook } from "@clerk/backend/webhooks";
 import { once } from "node:events";
 import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll } from "vitest";
+import { startTestEmulator, type TestEmulator } from "./emulator";
 
 export type Delivery = { headers: IncomingMessage["headers"]; body: string; status: number };
 
@@ -46,4 +48,21 @@ export function verifiedEvent(delivery: Delivery, signingSecret: string) {
     }),
     { signingSecret },
   );
+}
+
+/**
+ * For a test file: an emulator that sends its webhooks to an endpoint of its own, both started
+ * before the file's tests and stopped after them. Read `test` and `endpoint` inside the tests.
+ */
+export function emulatorWithWebhookEndpoint() {
+  const running = {} as { test: TestEmulator; endpoint: Awaited<ReturnType<typeof startWebhookEndpoint>> };
+  beforeAll(async () => {
+    running.endpoint = await startWebhookEndpoint();
+    running.test = await startTestEmulator({ webhooks: { url: running.endpoint.url } });
+  });
+  afterAll(async () => {
+    await running.test.stop();
+    await running.endpoint.close();
+  });
+  return running;
 }
