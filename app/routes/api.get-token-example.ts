@@ -16,7 +16,7 @@ export async function loader(args: LoaderFunctionArgs) {
   if (!sessionId) return unauthorized();
 
   // 3. Clerk mints a token from the JWT template. Only allowed template names get this far (400
-  //    otherwise); the call is handed to reuseTemplateToken, which reuses its token per session
+  //    otherwise); the call is handed to reuseTemplateToken, which reuses its token per session,
   //    template and active organization, bounds it in time and answers Clerk's failures as JSON.
   const template = await templateFromRequest(args.request);
   const fresh = wantsFreshToken(args.request);
