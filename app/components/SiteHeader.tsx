@@ -1,11 +1,13 @@
 import { SignedIn, SignedOut, UserButton } from "@clerk/remix";
 import { Link, NavLink } from "@remix-run/react";
+import { HeaderOrganizationSwitcher } from "~/components/HeaderOrganizationSwitcher";
 
-/** Who is signed in, at the header's end: room for more (an organization switcher) before the user button. */
+/** Who is signed in, at the header's end: their organization (Clerk's switcher), then the user button. */
 function Account() {
   return (
     <>
       <SignedIn>
+        <HeaderOrganizationSwitcher />
         <UserButton />
       </SignedIn>
       <SignedOut>

@@ -1,10 +1,9 @@
 import { Link, useFetcher, useNavigate } from "@remix-run/react";
-import { decodeJwt } from "jose";
 import { useEffect, useId, useMemo, useRef, useState } from "react";
-import { ClaimsTable } from "~/components/ClaimsTable";
 import { CopyButton } from "~/components/CopyButton";
-import { requestToken, type TokenAnswer } from "~/explorer/request-token";
+import { TemplatePreviews } from "~/components/TemplatePreviews";
 import { checkClaims, type Finding } from "~/templates/claims-check";
+import { requestPreviews } from "~/templates/previews";
 import { CLOCK_SKEW_BOUNDS, LIFETIME_BOUNDS, TEMPLATE_NAME_RULE, type TemplateSummary } from "~/templates/summary";
 
 type Editable = Pick<TemplateSummary, "name" | "claims" | "lifetime" | "allowedClockSkew"> & { id?: string };
@@ -38,30 +37,6 @@ function SecondsField(props: { label: string; name: string; value: number; bound
   );
 }
 
-function Preview({ template, answer }: { template: TemplateSummary; answer: TokenAnswer | undefined }) {
-  if (!answer) return <p>Minting a token from the saved template…</p>;
-  if (answer.kind === "error") {
-    return (
-      <div className="error-box" role="alert">
-        <strong>HTTP {answer.status}</strong> {answer.code && <code>{answer.code}</code>}
-        <p>{answer.message}</p>
-      </div>
-    );
-  }
-  return (
-    <>
-      <p>
-        A fresh token for you from <code>{template.name}</code>, through <code>/api/get-token-example</code>. Claims
-        marked Clerk are Clerk&apos;s own; the template cannot change them.
-      </p>
-      <ClaimsTable claims={decodeJwt(answer.jwt)} sources={template.claims} />
-      <p>
-        <Link to={`/?template=${encodeURIComponent(template.name)}`}>Open this template in the token explorer</Link>
-      </p>
-    </>
-  );
-}
-
 function Export({ claims }: { claims: Record<string, unknown> | undefined }) {
   const text = claims && JSON.stringify(claims, null, 2);
   return (
@@ -78,8 +53,8 @@ function Export({ claims }: { claims: Record<string, unknown> | undefined }) {
 
 /**
  * Edits a template's claims with the checks shown as you type, saves it
- * through the server (Backend API), then previews a freshly minted token
- * claim by claim beside the shortcode or literal that produced it.
+ * through the server (Backend API), then previews freshly minted tokens, for
+ * the personal account and each of the user's organizations, claim by claim.
  */
 export function TemplateStudio({ initial }: { initial: Editable }) {
   const ids = { name: useId(), nameRule: useId(), claims: useId(), findings: useId() };
@@ -88,7 +63,7 @@ export function TemplateStudio({ initial }: { initial: Editable }) {
   const [claimsText, setClaimsText] = useState(() => JSON.stringify(initial.claims, null, 2));
   const check = useMemo(() => checkClaims(claimsText), [claimsText]);
   const [saved, setSaved] = useState<TemplateSummary>();
-  const [preview, setPreview] = useState<TokenAnswer>();
+  const [previews, setPreviews] = useState<Awaited<ReturnType<typeof requestPreviews>>>();
   const answer = fetcher.state === "idle" ? fetcher.data : undefined;
   const refusal = answer && !("saved" in answer) ? answer : undefined;
   const previewed = useRef<SaveAnswer>();
@@ -97,10 +72,10 @@ export function TemplateStudio({ initial }: { initial: Editable }) {
     if (!answer || !("saved" in answer) || previewed.current === answer) return;
     previewed.current = answer;
     setSaved(answer.saved);
-    setPreview(undefined);
+    setPreviews(undefined);
     // A new template now has an address of its own.
     if (initial.id === undefined) navigate(`/templates/${answer.saved.id}`, { replace: true });
-    void requestToken(answer.saved.name, { fresh: true }).then(setPreview);
+    void requestPreviews(answer.saved.name).then(setPreviews);
   }, [answer, initial.id, navigate]);
 
   const hasErrors = check.findings.some((finding) => finding.level === "error");
@@ -167,7 +142,11 @@ export function TemplateStudio({ initial }: { initial: Editable }) {
         <div>
           <section aria-labelledby="preview-heading">
             <h2 id="preview-heading">Preview</h2>
-            {saved ? <Preview template={saved} answer={preview} /> : <p>Save to see a token from this template.</p>}
+            {saved ? (
+              <TemplatePreviews template={saved} answer={previews} />
+            ) : (
+              <p>Save to see a token from this template.</p>
+            )}
           </section>
           <Export claims={check.claims} />
         </div>

@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import { useId, useState } from "react";
 import { CurlCommand } from "~/components/CurlCommand";
 import { DecodedToken } from "~/components/DecodedToken";
+import { MintedFor } from "~/components/MintedFor";
 import { requestToken, type TokenAnswer } from "~/explorer/request-token";
 import { requestSignatureCheck } from "~/explorer/request-signature-check";
 import type { SignatureCheck } from "~/explorer/signature";
@@ -58,6 +59,7 @@ export function TokenExplorer({ templates, defaultTemplate }: { templates: strin
       <div className="explorer-result" aria-live="polite">
         {answer?.kind === "token" && (
           <>
+            <MintedFor organization={answer.organization} />
             <DecodedToken jwt={answer.jwt} signature={signature} />
             <CurlCommand template={answer.template} />
             <p>

@@ -1,5 +1,12 @@
+import {
+  parseTokenOrganization,
+  TOKEN_ORGANIZATION_HEADER,
+  type TokenOrganization,
+} from "~/explorer/token-organization";
+
 export type TokenAnswer =
-  { kind: "token"; jwt: string; template: string } | { kind: "error"; status: number; message: string; code?: string };
+  | { kind: "token"; jwt: string; template: string; organization: TokenOrganization | undefined }
+  | { kind: "error"; status: number; message: string; code?: string };
 
 /**
  * Asks the token route for a template token with plain `fetch`, as any other
@@ -16,7 +23,10 @@ export async function requestToken(template: string, { fresh = false } = {}): Pr
     return { kind: "error", status: 0, message: "The request did not reach the server. Check your connection." };
   }
   const body = await response.json().catch(() => undefined);
-  if (response.ok && typeof body?.token?.jwt === "string") return { kind: "token", jwt: body.token.jwt, template };
+  if (response.ok && typeof body?.token?.jwt === "string") {
+    const organization = parseTokenOrganization(response.headers.get(TOKEN_ORGANIZATION_HEADER));
+    return { kind: "token", jwt: body.token.jwt, template, organization };
+  }
   return {
     kind: "error",
     status: response.status,

@@ -4,7 +4,9 @@ import type { LinksFunction, LoaderFunctionArgs, MetaFunction } from "@remix-run
 import { redirect } from "@remix-run/node";
 import { Link, useLoaderData, useParams } from "@remix-run/react";
 import { DecodedToken } from "~/components/DecodedToken";
+import { MintedFor } from "~/components/MintedFor";
 import { RouteErrorBox, useRouteErrorBody } from "~/components/RouteErrorBox";
+import { tokenOrganizationOf } from "~/explorer/token-organization";
 import studioStyles from "~/studio.css";
 import { clerkClient } from "~/utils/clerk/client.server";
 import { allowedTemplate } from "~/utils/tokens/templates.server";
@@ -22,7 +24,7 @@ export const meta: MetaFunction<typeof loader> = ({ params }) => [{ title: `Toke
 // https://clerk.com/docs/references/backend/sessions/get-token
 export async function loader(args: LoaderFunctionArgs) {
   // 1. The signed-in session.
-  const { sessionId, userId, orgId, orgRole } = await getAuth(args, authOptions);
+  const { sessionId, userId, orgId, orgRole, orgSlug } = await getAuth(args, authOptions);
 
   // 2. Nobody is signed in: to the sign-in page, and back here afterwards.
   if (!sessionId) {
@@ -38,12 +40,14 @@ export async function loader(args: LoaderFunctionArgs) {
     clerkClient.sessions.getToken(sessionId, template),
   );
 
-  // 4. What the page renders, with whether the token verifies against the instance's public keys.
-  return { template, jwt: token.jwt, reused, signature: await checkSignature(token.jwt) };
+  // 4. What the page renders, with whether the token verifies against the instance's public keys
+  //    and which organization it was minted for.
+  const organization = tokenOrganizationOf({ orgId, orgSlug, orgRole });
+  return { template, jwt: token.jwt, reused, signature: await checkSignature(token.jwt), organization };
 }
 
 export default function TemplateTokenPage() {
-  const { template, jwt, reused, signature } = useLoaderData<typeof loader>();
+  const { template, jwt, reused, signature, organization } = useLoaderData<typeof loader>();
   return (
     <section>
       <h1>
@@ -59,6 +63,7 @@ export default function TemplateTokenPage() {
           Get a newly minted token
         </Link>
       </p>
+      <MintedFor organization={organization} />
       <DecodedToken jwt={jwt} signature={signature} />
       <p>
         <Link to="/">Back to the token explorer</Link>

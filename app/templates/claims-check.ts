@@ -11,7 +11,10 @@ export type Finding = { level: "error" | "warning"; claim?: string; message: str
 
 export type ClaimsCheck = { claims?: Record<string, unknown>; findings: Finding[] };
 
-/** The shortcodes Clerk's JWT template guide names; metadata ones reach inside with dots. */
+/**
+ * The shortcodes Clerk's JWT template guide names (its organization ones in the shortcode table it
+ * had until April 2024); metadata ones reach inside with dots.
+ */
 const DOCUMENTED_SHORTCODES = new Set([
   "user.id",
   "user.first_name",
@@ -23,8 +26,14 @@ const DOCUMENTED_SHORTCODES = new Set([
   "user.email_verified",
   "user.phone_number_verified",
   "user.created_at",
+  "org.id",
+  "org.slug",
+  "org.role",
+  "org.name",
+  "org_membership.permissions",
 ]);
-const DOCUMENTED_METADATA = /^user\.(public_metadata|unsafe_metadata)(\.|$)/;
+const DOCUMENTED_METADATA =
+  /^(user\.(public_metadata|unsafe_metadata)|org\.public_metadata|org_membership\.public_metadata)(\.|$)/;
 
 const SHORTCODE = /\{\{(.*?)\}\}/g;
 // One operand of `{{ a || b || 'literal' }}`: a quoted string, a boolean, a number or a dot path.

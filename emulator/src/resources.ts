@@ -77,7 +77,7 @@ export function sessionResource(session: SessionRecord) {
     client_id: session.client_id,
     actor: null,
     status: session.status,
-    last_active_organization_id: null,
+    last_active_organization_id: session.last_active_organization_id,
     last_active_at: session.last_active_at,
     expire_at: session.expire_at,
     abandon_at: session.abandon_at,

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { z } from "zod";
 import { hashPassword } from "./passwords";
 import { EmulatorStore } from "./store";
+import { ROLE_KEYS } from "./store/organization-roles";
 import {
   CUSTOM_SIGNING_ALGORITHMS,
   TEMPLATE_DEFAULTS,
@@ -36,6 +37,28 @@ const seedSchema = z.strictObject({
       client_id: z.string().startsWith("client_"),
     }),
   ),
+  organizations: z
+    .array(
+      z.strictObject({
+        id: z.string().startsWith("org_"),
+        name: z.string().min(1),
+        slug: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/),
+        image_url: z.string().default(""),
+        created_by: z.string().nullable().default(null),
+        created_at: timestamp.optional(),
+        public_metadata: jsonObject.default({}),
+        private_metadata: jsonObject.default({}),
+        memberships: z.array(
+          z.strictObject({
+            user_id: z.string(),
+            role: z.enum(ROLE_KEYS),
+            public_metadata: jsonObject.default({}),
+            private_metadata: jsonObject.default({}),
+          }),
+        ),
+      }),
+    )
+    .default([]),
   jwt_templates: z.array(
     z.strictObject({
       id: z.string().startsWith("jtmp_"),
@@ -57,7 +80,7 @@ export async function readSeedFile(file: string): Promise<Seed> {
   return parsed.data;
 }
 
-/** A fresh store holding the seed's users, their sessions and the JWT templates. */
+/** A fresh store holding the seed's users, their organizations and sessions, and the JWT templates. */
 export async function storeFromSeed(seed: Seed): Promise<EmulatorStore> {
   const store = new EmulatorStore();
   const now = Date.now();
@@ -72,6 +95,14 @@ export async function storeFromSeed(seed: Seed): Promise<EmulatorStore> {
       created_at,
       updated_at: created_at,
     });
+  }
+  for (const { memberships, created_at = now, ...organization } of seed.organizations) {
+    const created = store.organizations.create({ ...organization, created_at });
+    for (const { user_id, role, ...fields } of memberships) {
+      if (!store.users.get(user_id))
+        throw new Error(`Seed organization "${organization.slug}" names no user ${user_id}.`);
+      store.organizations.addMember(created, user_id, role, { ...fields, created_at });
+    }
   }
   for (const session of seed.sessions) {
     store.sessions.create({ id: session.id, userId: session.user_id, clientId: session.client_id });

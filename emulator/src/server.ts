@@ -7,9 +7,11 @@ import { clerkErrorResponse, notFoundResponse } from "./http";
 import { clientRoutes } from "./routes/backend/clients";
 import { jwksRoutes } from "./routes/backend/jwks";
 import { jwtTemplateRoutes } from "./routes/backend/jwt-templates";
+import { organizationRoutes } from "./routes/backend/organizations";
 import { sessionRoutes } from "./routes/backend/sessions";
 import { signInTokenRoutes } from "./routes/backend/sign-in-tokens";
 import { testingTokenRoutes } from "./routes/backend/testing-tokens";
+import { userOrganizationMembershipRoutes } from "./routes/backend/user-organization-memberships";
 import { userRoutes } from "./routes/backend/users";
 import { frontendApiRoutes } from "./routes/frontend";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -118,7 +120,12 @@ export function createApp(context: EmulatorContext, options: AppOptions): Hono {
       middleware: [options.faults.middleware({ exemptFromRateLimit: true }), authenticated],
     },
     { path: "/v1/sessions", routes: sessionRoutes(context), middleware: [delayed, faulty, authenticated] },
-    { path: "/v1/users", routes: userRoutes(context), middleware: [delayed, faulty, authenticated] },
+    {
+      path: "/v1/users",
+      routes: new Hono().route("/", userRoutes(context)).route("/", userOrganizationMembershipRoutes(context)),
+      middleware: [delayed, faulty, authenticated],
+    },
+    { path: "/v1/organizations", routes: organizationRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/v1/jwt_templates", routes: jwtTemplateRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/v1/clients", routes: clientRoutes(context), middleware: [delayed, faulty, authenticated] },
     { path: "/v1/sign_in_tokens", routes: signInTokenRoutes(context), middleware: [delayed, faulty, authenticated] },

@@ -16,6 +16,12 @@ export const lifetimeSeconds = boundedInteger(30, 315_360_000);
 /** The clock skew Clerk accepts for a template's `allowed_clock_skew`. */
 export const clockSkewSeconds = boundedInteger(0, 300);
 
+/** `limit` and `offset`, as the Backend and Frontend APIs' lists take them. */
+export const pageQuery = {
+  limit: z.coerce.number().pipe(boundedInteger(1, 500)).default(10),
+  offset: z.coerce.number().pipe(boundedInteger(0, Number.MAX_SAFE_INTEGER)).default(0),
+};
+
 export const jsonObject = z.record(z.string(), z.json(), { error: "must be a JSON object" }) as z.ZodType<JsonObject>;
 
 /**

@@ -4,12 +4,16 @@ import { sessionResource } from "./resources";
 import type { SessionRecord } from "./store/sessions";
 
 /**
- * Clerk's webhooks for the events that end a session: delivered as Clerk
+ * Clerk's webhooks for the events that end a session or change an organization membership: delivered as Clerk
  * delivers them through Svix — a JSON event signed per Standard Webhooks, with
  * `svix-id`, `svix-timestamp` and `svix-signature` headers — to one endpoint.
  */
 
 export type SessionEventType = "session.ended" | "session.removed" | "session.revoked";
+
+/** A member added, their role changed, or removed (the Backend API's membership calls). */
+export type MembershipEventType =
+  "organizationMembership.created" | "organizationMembership.updated" | "organizationMembership.deleted";
 
 export interface WebhookEndpoint {
   /** Where events are POSTed, e.g. http://localhost:3000/api/webhooks/clerk. */
@@ -20,6 +24,8 @@ export interface WebhookEndpoint {
 
 export interface WebhookSender {
   sessionEvent(type: SessionEventType, session: SessionRecord): void;
+  /** `membership`: the Backend API's OrganizationMembership, as Clerk's event carries it. */
+  membershipEvent(type: MembershipEventType, membership: object): void;
 }
 
 // Svix retries a failed delivery; the emulator, on its own machine, a few times quickly.
@@ -33,7 +39,7 @@ export function newSigningSecret(): string {
 }
 
 /** Sends nothing: the emulator has no endpoint configured. */
-export const NO_WEBHOOKS: WebhookSender = { sessionEvent() {} };
+export const NO_WEBHOOKS: WebhookSender = { sessionEvent() {}, membershipEvent() {} };
 
 export function webhookSender(endpoint: WebhookEndpoint, log: (line: string) => void): WebhookSender {
   const signer = new Webhook(endpoint.signingSecret);
@@ -78,6 +84,9 @@ export function webhookSender(endpoint: WebhookEndpoint, log: (line: string) => 
   return {
     sessionEvent(type, session) {
       void deliver(type, sessionResource(session));
+    },
+    membershipEvent(type, membership) {
+      void deliver(type, membership);
     },
   };
 }

@@ -132,8 +132,8 @@ describe("other Backend API calls through the SDK", () => {
 
   it("jwtTemplates list, create, update and delete", async () => {
     const { data, totalCount } = await clerk.jwtTemplates.list();
-    expect(data.map((template) => template.name)).toEqual(["test", "profile", "partner-hs256"]);
-    expect(totalCount).toBe(3);
+    expect(data.map((template) => template.name)).toEqual(["test", "profile", "partner-hs256", "organization"]);
+    expect(totalCount).toBe(4);
 
     const created = await clerk.jwtTemplates.create({ name: "sdk", claims: { aud: "sdk" }, lifetime: 45 });
     expect(created).toMatchObject({ name: "sdk", lifetime: 45, allowedClockSkew: 5, customSigningKey: false });

@@ -12,7 +12,7 @@ import { makeTempDir } from "../../support/temp-dir";
 const seededStore = async () => storeFromSeed(await readSeedFile(DEFAULT_SEED_FILE));
 
 describe("the seed", () => {
-  it("holds Alice and Bob, an active session each, and the three templates", async () => {
+  it("holds Alice and Bob, an active session each, and the four templates", async () => {
     const store = await seededStore();
     const alice = store.users.get("user_seed_alice");
     expect(alice).toMatchObject({
@@ -45,6 +45,7 @@ describe("the seed", () => {
       ["jtmp_seed_test", "test"],
       ["jtmp_seed_profile", "profile"],
       ["jtmp_seed_partner_hs256", "partner-hs256"],
+      ["jtmp_seed_organization", "organization"],
     ]);
     expect(store.jwtTemplates.findByName("partner-hs256")?.custom_signing).toMatchObject({ algorithm: "HS256" });
   });

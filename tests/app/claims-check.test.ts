@@ -63,10 +63,24 @@ describe("checkClaims", () => {
   });
 
   it("flags shortcodes Clerk does not document as unknown, private metadata included", () => {
-    expect(messages('{"a": "{{user.private_metadata}} {{org.id || user.id}}"}')).toEqual([
+    expect(messages('{"a": "{{user.private_metadata}} {{org.private_metadata || user.id}}"}')).toEqual([
       "warning: {{user.private_metadata}} is not a shortcode Clerk documents; Clerk may render it as null.",
-      "warning: {{org.id}} is not a shortcode Clerk documents; Clerk may render it as null.",
+      "warning: {{org.private_metadata}} is not a shortcode Clerk documents; Clerk may render it as null.",
     ]);
+  });
+
+  it("accepts the organization shortcodes Clerk documents, and flags the ones it does not", () => {
+    const documented = JSON.stringify({
+      org: ["{{org.id}}", "{{org.slug}}", "{{org.role}}", "{{org.name}}", "{{org.public_metadata.plan.tier}}"],
+      membership: "{{org_membership.permissions}} {{org_membership.public_metadata || org.public_metadata}}",
+      fallback: "{{org.slug || 'personal'}}",
+    });
+    expect(checkClaims(documented).findings).toEqual([]);
+    expect(messages('{"a": "{{org.image_url}}", "b": "{{organization.id}}", "c": "{{org_membership.role}}"}')).toEqual(
+      ["{{org.image_url}}", "{{organization.id}}", "{{org_membership.role}}"].map(
+        (shortcode) => `warning: ${shortcode} is not a shortcode Clerk documents; Clerk may render it as null.`,
+      ),
+    );
   });
 });
 

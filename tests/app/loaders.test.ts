@@ -89,7 +89,12 @@ describe("templates._index loader", () => {
       context: {},
     })) as { templates: Array<{ name: string }>; editing: boolean };
     expect(data.editing).toBe(true);
-    expect(data.templates.map((template) => template.name)).toEqual(["test", "profile", "partner-hs256"]);
+    expect(data.templates.map((template) => template.name)).toEqual([
+      "test",
+      "profile",
+      "partner-hs256",
+      "organization",
+    ]);
     expect(data.templates[2]).toMatchObject({ customSigningKey: true, signingAlgorithm: "HS256", lifetime: 120 });
     expect(JSON.stringify(data)).not.toContain("partner-shared-secret");
   });

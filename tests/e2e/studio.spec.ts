@@ -9,6 +9,7 @@ const CLAIMS = {
   greeting: "Hello, {{user.first_name}}!",
   role: "{{user.public_metadata.role || 'member'}}",
   verified: "{{user.email_verified}}",
+  tenant: "{{org.slug || 'personal'}}",
   sub: "overridden?",
 };
 
@@ -20,6 +21,9 @@ async function expectNoHorizontalScroll(page: Page) {
 }
 
 const row = (page: Page, claim: string) => page.getByTestId("jwt-claims").locator(`[data-claim="${claim}"]`);
+/** A claim's row in the studio's preview for one account: `personal`, or an organization's slug. */
+const previewRow = (page: Page, account: string, claim: string) =>
+  page.locator(`[data-preview="${account}"]`).locator(`[data-claim="${claim}"]`);
 
 test("a template made in the studio is saved, previewed, exported and served by the explorer and curl", async ({
   page,
@@ -50,13 +54,17 @@ test("a template made in the studio is saved, previewed, exported and served by 
 
   await expect(page.getByRole("status").filter({ hasText: "Saved" })).toHaveText(`Saved ${TEMPLATE}.`);
   await expect(page).toHaveURL(/\/templates\/\w+$/);
-  await expect(row(page, "greeting")).toContainText('"Hello, Alice!"');
-  await expect(row(page, "greeting")).toContainText('"Hello, {{user.first_name}}!"');
-  await expect(row(page, "role")).toContainText('"admin"');
-  await expect(row(page, "verified")).toContainText("true");
-  await expect(row(page, "sub")).toContainText('"user_seed_alice"');
-  await expect(row(page, "sub")).toContainText("Clerk");
-  await expect(row(page, "exp")).toContainText("Clerk");
+  await expect(previewRow(page, "personal", "greeting")).toContainText('"Hello, Alice!"');
+  await expect(previewRow(page, "personal", "greeting")).toContainText('"Hello, {{user.first_name}}!"');
+  await expect(previewRow(page, "personal", "role")).toContainText('"admin"');
+  await expect(previewRow(page, "personal", "verified")).toContainText("true");
+  await expect(previewRow(page, "personal", "tenant")).toContainText('"personal"');
+  await expect(previewRow(page, "personal", "sub")).toContainText('"user_seed_alice"');
+  await expect(previewRow(page, "personal", "sub")).toContainText("Clerk");
+  await expect(previewRow(page, "personal", "exp")).toContainText("Clerk");
+  // And one for each of Alice's organizations.
+  await expect(page.locator('[data-preview="acme"]').getByRole("heading")).toHaveText("Acme acme as org:admin");
+  await expect(previewRow(page, "acme", "tenant")).toContainText('"acme"');
   expect(JSON.parse((await page.getByTestId("export").textContent()) ?? "")).toEqual(CLAIMS);
 
   await page.screenshot({ path: "test-results/screenshots/studio-1280.png", fullPage: true });

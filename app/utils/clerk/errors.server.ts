@@ -1,6 +1,7 @@
 import { isClerkAPIResponseError } from "@clerk/remix/errors";
 import { ClerkCallBudgetSpent } from "~/utils/clerk/call-budget.server";
 import { recentNetworkFailure } from "~/utils/clerk/network-failures.server";
+import { config } from "~/utils/config/config.server";
 import { apiError } from "~/utils/http/responses.server";
 
 /** Clerk did not answer within CLERK_API_TIMEOUT_MS. */
@@ -25,6 +26,11 @@ function log(message: string) {
 
 /** Which Clerk call failed, for the log: its template (allowlisted) and URL, without the session id. */
 export type ClerkCall = { template: string; url: string };
+
+/** `sessions.getToken(sessionId, template)` as a failure's log line names it. */
+export function templateTokenCall(template: string): ClerkCall {
+  return { template, url: `${config.apiUrl}/v1/sessions/{session_id}/tokens/${template}` };
+}
 
 /** undici reports a failed request just before fetch() rejects; older failures are another call's. */
 const SAME_CALL_MS = 1000;
@@ -57,6 +63,13 @@ export function saysTokenIsStale(error: unknown): boolean {
 export function isTemplateNotFound(error: unknown): boolean {
   return (
     isClerkAPIResponseError(error) && error.status === 404 && error.errors.some((e) => /jwt template/i.test(e.message))
+  );
+}
+
+/** Clerk's refusal of a token for an organization the user is no longer a member of (still active in the session). */
+function isNotOrganizationMember(error: unknown): boolean {
+  return (
+    isClerkAPIResponseError(error) && error.errors.some((e) => e.code === "organization_not_found_or_unauthorized")
   );
 }
 
@@ -94,6 +107,14 @@ export function tokenErrorResponse(error: unknown, call: ClerkCall): Response {
     return apiError(404, {
       message: `No JWT template named "${template}" exists in this Clerk instance. Create it in the Clerk Dashboard under JWT templates.`,
       code: "template_not_found",
+      ...trace,
+    });
+  }
+  if (isNotOrganizationMember(error)) {
+    return apiError(403, {
+      message:
+        "You are no longer a member of the active organization. Switch to another organization or to your personal account.",
+      code: "not_organization_member",
       ...trace,
     });
   }

@@ -11,12 +11,22 @@ import type { RevocationTarget } from "~/utils/tokens/sharing/revocations.server
 const withId = z.object({ id: z.string().min(1) }, { error: "must be an object with the id of what it is about" });
 const sessionGone = withId.transform(({ id }): RevocationTarget => ({ sessionId: id }));
 const userGone = withId.transform(({ id }): RevocationTarget => ({ userId: id }));
+// A member removed or their role changed: all of that user's tokens go, a safe superset of
+// those minted for that organization (docs/decisions/031-organizations-in-the-app.md).
+const membershipChanged = z
+  .object(
+    { public_user_data: z.object({ user_id: z.string().min(1) }, { error: "must name the member's user_id" }) },
+    { error: "must be an object with the member's public_user_data" },
+  )
+  .transform(({ public_user_data }): RevocationTarget => ({ userId: public_user_data.user_id }));
 
 const REVOKING_EVENTS: Record<string, z.ZodType<RevocationTarget>> = {
   "session.ended": sessionGone,
   "session.removed": sessionGone,
   "session.revoked": sessionGone,
   "user.deleted": userGone,
+  "organizationMembership.deleted": membershipChanged,
+  "organizationMembership.updated": membershipChanged,
 };
 
 const envelope = z.object({ type: z.string().min(1), data: z.unknown() });

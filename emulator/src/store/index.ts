@@ -1,6 +1,7 @@
 import { ClientStore } from "./clients";
 import { HandshakePayloadStore } from "./handshake-payloads";
 import { JwtTemplateStore } from "./jwt-templates";
+import { OrganizationStore } from "./organizations";
 import { SessionStore } from "./sessions";
 import { SignInTokenStore } from "./sign-in-tokens";
 import { SignInStore } from "./sign-ins";
@@ -22,4 +23,5 @@ export class EmulatorStore {
   readonly handshakePayloads = new HandshakePayloadStore();
   readonly testingTokens = new TestingTokenStore();
   readonly signInTokens = new SignInTokenStore();
+  readonly organizations = new OrganizationStore();
 }

@@ -13,6 +13,8 @@ export interface SessionRecord {
   status: SessionStatus;
   /** The app's origin when a browser signed in; the `azp` claim of its tokens. */
   origin: string | null;
+  /** The active organization (setActive), whose claims its tokens carry; null: the personal account. */
+  last_active_organization_id: string | null;
   last_active_at: number;
   expire_at: number;
   abandon_at: number;
@@ -38,7 +40,13 @@ export class SessionStore {
   ) {}
 
   /** Starts an active session for a user on a client (device), creating the client if new. */
-  create(options: { userId: string; clientId?: string; id?: string; origin?: string | null }): SessionRecord {
+  create(options: {
+    userId: string;
+    clientId?: string;
+    id?: string;
+    origin?: string | null;
+    activeOrganizationId?: string | null;
+  }): SessionRecord {
     if (!this.users.get(options.userId)) throw new Error(`No user exists with id: ${options.userId}`);
     const now = Date.now();
     const client = this.clients.getOrCreate(options.clientId ?? newId("client"), now);
@@ -48,6 +56,7 @@ export class SessionStore {
       client_id: client.id,
       status: "active",
       origin: options.origin ?? null,
+      last_active_organization_id: options.activeOrganizationId ?? null,
       last_active_at: now,
       expire_at: now + SESSION_EXPIRE_AFTER_MS,
       abandon_at: now + SESSION_ABANDON_AFTER_MS,
@@ -82,9 +91,13 @@ export class SessionStore {
       .filter((session): session is SessionRecord => session !== undefined && isLiveSession(session));
   }
 
-  /** Activity on a session (clerk-js "touches" it): it becomes its client's active session. */
-  touch(session: SessionRecord): void {
+  /**
+   * Activity on a session (clerk-js "touches" it): it becomes its client's active session, and
+   * with an organization id (null: the personal account) that organization becomes its active one.
+   */
+  touch(session: SessionRecord, activeOrganizationId?: string | null): void {
     session.last_active_at = Date.now();
+    if (activeOrganizationId !== undefined) session.last_active_organization_id = activeOrganizationId;
     const client = this.clients.get(session.client_id);
     if (client) client.last_active_session_id = session.id;
   }

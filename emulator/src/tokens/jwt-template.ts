@@ -1,8 +1,10 @@
 import { SignJWT, importPKCS8, type CryptoKey, type JWTPayload } from "jose";
 import type { Json, JsonObject } from "../store/json";
 import type { CustomSigning, JwtTemplateRecord } from "../store/jwt-templates";
+import type { ActiveMembership } from "../store/organizations";
 import type { SessionRecord } from "../store/sessions";
 import type { UserRecord } from "../store/users";
+import { organizationShortcodeValues } from "./organization-claims";
 import { defaultClaims, nowInSeconds, signWithInstanceKey, TOKEN_CATEGORY, type TokenIssuer } from "./signing";
 
 /** Algorithms a template's own signing key may use. */
@@ -103,8 +105,8 @@ function shortcodeValues(user: UserRecord): JsonObject {
   };
 }
 
-function resolverFor(user: UserRecord): Resolve {
-  const root: JsonObject = { user: shortcodeValues(user) };
+function resolverFor(user: UserRecord, organization: ActiveMembership | null): Resolve {
+  const root: JsonObject = { user: shortcodeValues(user), ...organizationShortcodeValues(organization) };
   // Unknown shortcodes and missing metadata paths render null.
   return (path) =>
     path.reduce<Json>(
@@ -116,9 +118,16 @@ function resolverFor(user: UserRecord): Resolve {
     );
 }
 
-/** Renders a template's claims for a user. @throws TemplateSyntaxError on a malformed shortcode. */
-export function renderClaims(claims: JsonObject, user: UserRecord): JsonObject {
-  return renderValue(claims, resolverFor(user)) as JsonObject;
+/**
+ * Renders a template's claims for a user and the organization active for the token (none: the
+ * personal account). @throws TemplateSyntaxError on a malformed shortcode.
+ */
+export function renderClaims(
+  claims: JsonObject,
+  user: UserRecord,
+  organization: ActiveMembership | null = null,
+): JsonObject {
+  return renderValue(claims, resolverFor(user, organization)) as JsonObject;
 }
 
 /** @throws TemplateSyntaxError naming the first malformed shortcode in the claims. */
@@ -144,11 +153,12 @@ export async function mintTemplateToken(options: {
   template: JwtTemplateRecord;
   session: SessionRecord;
   user: UserRecord;
+  organization?: ActiveMembership | null;
   expiresInSeconds?: number;
   now?: number;
 }): Promise<string> {
   const { issuer, template, session, user, now = nowInSeconds() } = options;
-  const rendered: JWTPayload = renderClaims(template.claims, user);
+  const rendered: JWTPayload = renderClaims(template.claims, user, options.organization);
   for (const claim of SESSION_ONLY_CLAIMS) delete rendered[claim];
   const claims = {
     ...rendered,

@@ -1,4 +1,6 @@
+import type { ActiveMembership } from "../store/organizations";
 import type { SessionRecord } from "../store/sessions";
+import { sessionTokenOrganizationClaims } from "./organization-claims";
 import { defaultClaims, nowInSeconds, signWithInstanceKey, TOKEN_CATEGORY, type TokenIssuer } from "./signing";
 
 // Backdating nbf a little keeps a fresh token valid on a server whose clock runs slightly behind.
@@ -9,11 +11,12 @@ export function factorVerificationAge(session: SessionRecord, nowSeconds = nowIn
   return [Math.max(0, Math.floor((nowSeconds * 1000 - session.created_at) / 60_000)), -1];
 }
 
-/** A Clerk session token (claims v2), as the Backend API and Frontend API mint it. */
+/** A Clerk session token (claims v2), as the Backend API and Frontend API mint it, for an organization or none. */
 export function mintSessionToken(options: {
   issuer: TokenIssuer;
   session: SessionRecord;
   lifetimeSeconds: number;
+  organization?: ActiveMembership | null;
   now?: number;
 }): Promise<string> {
   const { issuer, session, now = nowInSeconds() } = options;
@@ -30,6 +33,7 @@ export function mintSessionToken(options: {
     v: 2,
     // Only a pending session says so; SDKs treat `sts: "pending"` as signed out.
     ...(session.status === "pending" ? { sts: "pending" } : {}),
+    ...(options.organization && sessionTokenOrganizationClaims(options.organization)),
   };
   return signWithInstanceKey(claims, issuer, TOKEN_CATEGORY.sessionToken);
 }

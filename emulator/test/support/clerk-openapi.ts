@@ -41,8 +41,17 @@ function acceptNullableWithoutType(node: unknown): unknown {
 }
 
 export interface ResponseValidator {
-  /** Problems with one response; empty when it matches the description. */
-  check(method: string, url: URL, response: { status: number; contentType: string | null; body: unknown }): string[];
+  /**
+   * Problems with one response; empty when it matches the description. `withSecretKey`: the request
+   * carried the secret key, so it was a Backend API call even where both APIs have the path
+   * (`/v1/organizations…`); otherwise the Frontend API's description is used where it has the path.
+   */
+  check(
+    method: string,
+    url: URL,
+    response: { status: number; contentType: string | null; body: unknown },
+    withSecretKey?: boolean,
+  ): string[];
 }
 
 interface Description {
@@ -77,13 +86,14 @@ export async function createResponseValidator(): Promise<ResponseValidator> {
   const [backend, frontend] = await Promise.all([loadDescription(BAPI_SPEC, "/v1"), loadDescription(FAPI_SPEC, "/")]);
 
   return {
-    check(wireMethod, url, { status, contentType, body }) {
+    check(wireMethod, url, { status, contentType, body }, withSecretKey = false) {
       if (url.pathname.startsWith(CLERK_JS_FILES)) return [];
       // clerk-js sends PATCH, PUT and DELETE to the Frontend API as POST with `?_method=…`.
       const method = (wireMethod === "POST" && url.searchParams.get("_method")) || wireMethod;
       const where = `${method} ${url.pathname} → ${status}`;
       const request = { method, path: url.pathname, headers: {} };
-      const inFrontend = frontend.api.matchOperation(request) !== undefined || frontend.listedOnly.has(url.pathname);
+      const inFrontend =
+        !withSecretKey && (frontend.api.matchOperation(request) !== undefined || frontend.listedOnly.has(url.pathname));
       const { api, listedOnly } = inFrontend ? frontend : backend;
       const operation = api.matchOperation(request);
       const documentedResponse = operation?.responses?.[String(status)] as SchemaNode | undefined;
@@ -94,8 +104,9 @@ export async function createResponseValidator(): Promise<ResponseValidator> {
       if (listedOnly.has(url.pathname)) return problems;
       const documented = documentedResponse !== undefined;
       if (status < 400 && !documented) return [...problems, `${where}: status not in the description`];
-      // Clerk's paginated envelope wraps the documented array.
-      const isPaginated = url.searchParams.get("paginated") === "true" && status === 200;
+      // The Backend API's paginated envelope wraps the documented array (the Frontend API's
+      // client envelopes describe both forms themselves).
+      const isPaginated = !inFrontend && url.searchParams.get("paginated") === "true" && status === 200;
       if (isPaginated && typeof (body as SchemaNode)?.total_count !== "number") {
         problems.push(`${where}: paginated response without total_count`);
       }
@@ -122,6 +133,8 @@ export function validatingFetch(validator: ResponseValidator, realFetch = global
   const fetch: typeof globalThis.fetch = async (input, init) => {
     const request = new Request(input, init);
     const response = await realFetch(request);
+    // The emulator's own webhook deliveries (signed, with svix-id) go to the app, not to Clerk's APIs.
+    if (request.headers.has("svix-id")) return response;
     const text = await response.clone().text();
     let body: unknown;
     try {
@@ -130,8 +143,14 @@ export function validatingFetch(validator: ResponseValidator, realFetch = global
       body = text;
     }
     const contentType = response.headers.get("Content-Type");
+    const withSecretKey = /^Bearer sk_/.test(request.headers.get("Authorization") ?? "");
     problems.push(
-      ...validator.check(request.method, new URL(request.url), { status: response.status, contentType, body }),
+      ...validator.check(
+        request.method,
+        new URL(request.url),
+        { status: response.status, contentType, body },
+        withSecretKey,
+      ),
     );
     checked += 1;
     return response;

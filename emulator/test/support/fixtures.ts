@@ -1,5 +1,6 @@
 import { exportJWK, generateKeyPair, type JWK } from "jose";
 import type { JwtTemplateRecord } from "../../src/store/jwt-templates";
+import type { ActiveMembership, MembershipRecord, OrganizationRecord } from "../../src/store/organizations";
 import type { SessionRecord } from "../../src/store/sessions";
 import type { UserRecord } from "../../src/store/users";
 import { importSigningKey, publicJwkOf } from "../../src/tokens/keys";
@@ -33,6 +34,7 @@ export function sessionRecord(overrides: Partial<SessionRecord> = {}): SessionRe
     client_id: "client_john",
     status: "active",
     origin: null,
+    last_active_organization_id: null,
     last_active_at: NOW * 1000,
     expire_at: NOW * 1000 + 86_400_000,
     abandon_at: NOW * 1000 + 86_400_000,
@@ -53,6 +55,41 @@ export function templateRecord(overrides: Partial<JwtTemplateRecord> = {}): JwtT
     created_at: NOW * 1000,
     updated_at: NOW * 1000,
     ...overrides,
+  };
+}
+
+export function organizationRecord(overrides: Partial<OrganizationRecord> = {}): OrganizationRecord {
+  return {
+    id: "org_acme",
+    name: "Acme",
+    slug: "acme",
+    image_url: "https://images.example/acme.png",
+    public_metadata: { plan: "enterprise", limits: { seats: 25 }, regions: ["eu", "us"] },
+    private_metadata: { billing: "do not leak" },
+    max_allowed_memberships: 5,
+    admin_delete_enabled: true,
+    created_by: "user_john",
+    created_at: 1_710_000_000_000,
+    updated_at: 1_710_000_000_000,
+    ...overrides,
+  };
+}
+
+/** John's membership of Acme, as an admin unless `role` says otherwise. */
+export function acmeMembership(overrides: Partial<MembershipRecord> = {}): ActiveMembership {
+  return {
+    organization: organizationRecord(),
+    membership: {
+      id: "orgmem_john_acme",
+      organization_id: "org_acme",
+      user_id: "user_john",
+      role: "org:admin",
+      public_metadata: { team: "platform", seat: 7 },
+      private_metadata: { review: "do not leak" },
+      created_at: 1_710_000_000_000,
+      updated_at: 1_710_000_000_000,
+      ...overrides,
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import type { Page } from "@playwright/test";
 import { clerk } from "@clerk/testing/playwright";
 import * as ui from "../clerk-ui";
 import { signInAs } from "../clerk-testing";
+import { aliceSwitchesToAcmeAndBack, bobSwitchesToAcme } from "../organization-flow";
 import { SEEDED_TEMPLATES } from "../../../support/clerk-env";
 import { expect, test } from "./fixtures";
 import { SESSION_TOKEN_LIFETIME_S, type Stage } from "./stage";
@@ -98,4 +99,15 @@ test("the user stays signed in after the session token expired, by the handshake
   // The server agrees: a fresh page load is rendered signed out.
   await next.reload();
   await ui.expectSignedOut(next);
+});
+
+test("Alice switches to Acme and back with <OrganizationSwitcher/>: each token is for the organization then active", async ({
+  page,
+  baseURL,
+}) => {
+  await aliceSwitchesToAcmeAndBack(page, baseURL!);
+});
+
+test("Bob, an ordinary member of Acme, gets its claims as org:member", async ({ page, baseURL }) => {
+  await bobSwitchesToAcme(page, baseURL!);
 });

@@ -1,5 +1,6 @@
 import type { Context } from "hono";
 import { getCookie } from "hono/cookie";
+import { tokenOrganization } from "../../active-organization";
 import type { EmulatorContext } from "../../context";
 import { clerkErrorResponse, jsonResponse, notFoundResponse } from "../../http";
 import type { ClientRecord } from "../../store/clients";
@@ -7,7 +8,9 @@ import type { EmulatorStore } from "../../store";
 import { isLiveSession, type SessionRecord } from "../../store/sessions";
 import type { UserRecord } from "../../store/users";
 import { mintSessionToken } from "../../tokens/session-token";
+import type { Parsed } from "../../validation";
 import { CLIENT_COOKIE, clientCookie, clientUatCookies, withCookies } from "./cookies";
+import { clientMembershipsOf } from "./organization-resources";
 import { clientJSON, sessionJSON, signInJSON, signUpJSON, type SessionJSON } from "./resources";
 
 // What every Frontend API route shares: finding the browser's client, rendering it whole,
@@ -41,16 +44,33 @@ export function userOf(store: EmulatorStore, userId: string): UserRecord {
   return user;
 }
 
-/** A fresh session token, lasting the emulator's session token lifetime. */
-export function sessionToken(context: EmulatorContext, session: SessionRecord): Promise<string> {
+/**
+ * A fresh session token, lasting the emulator's session token lifetime, for the session's active
+ * organization or the `requested` one (null: the personal account); Clerk's refusal when the user
+ * is not, or no longer, a member of it.
+ */
+export async function sessionToken(
+  context: EmulatorContext,
+  session: SessionRecord,
+  requested?: string | null,
+): Promise<Parsed<string>> {
   const { issuer, sessionTokenLifetimeSeconds: lifetimeSeconds } = context;
-  return mintSessionToken({ issuer, session, lifetimeSeconds });
+  const active = tokenOrganization(context.store, session, requested);
+  if (!active.ok) return active;
+  return { ok: true, data: await mintSessionToken({ issuer, session, lifetimeSeconds, organization: active.data }) };
+}
+
+/** The session token for the session's active organization, or undefined when it cannot have one. */
+export async function currentSessionToken(context: EmulatorContext, session: SessionRecord) {
+  const minted = await sessionToken(context, session);
+  return minted.ok ? minted.data : undefined;
 }
 
 /** A session as clerk-js reads it; a live one with a freshly minted `last_active_token`. */
 export async function renderSession(context: EmulatorContext, session: SessionRecord): Promise<SessionJSON> {
-  const token = isLiveSession(session) ? await sessionToken(context, session) : null;
-  return sessionJSON(session, userOf(context.store, session.user_id), token);
+  const token = (isLiveSession(session) && (await currentSessionToken(context, session))) || null;
+  const memberships = clientMembershipsOf(context.store, session.user_id);
+  return sessionJSON(session, userOf(context.store, session.user_id), memberships, token);
 }
 
 /** The whole client: its live sessions, and the sign-in and sign-up in progress. */

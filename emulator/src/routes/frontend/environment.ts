@@ -4,7 +4,7 @@ import type { InstanceKind } from "../../tokens/keys";
 import { appOrigin } from "./envelope";
 
 // `Client.Environment`: a production or development instance with email + password sign-in, sign-up with an
-// emailed code, one session per browser, no captcha, organizations, billing or social logins.
+// emailed code, one session per browser, organizations without creating them, no captcha, billing or social logins.
 
 /** Shown in the components' titles ("Sign in to …"). */
 const APPLICATION_NAME = "remix-clerk-tokens";
@@ -131,12 +131,14 @@ const userSettings = {
   passkey_settings: { allow_autofill: false, show_sign_in_button: false, satisfies_second_factor: false },
 };
 
+// Organizations on: <OrganizationSwitcher/> lists the user's and switches between them and the
+// personal account. Creating organizations is off (the Backend API creates them), as are domains.
 const organizationSettings = {
-  enabled: false,
+  enabled: true,
   max_allowed_memberships: 5,
   actions: { admin_delete: false },
   domains: { enabled: false, enrollment_modes: [], default_role: "org:member" },
-  slug: { disabled: true },
+  slug: { disabled: false },
   creator_role: "org:admin",
 };
 

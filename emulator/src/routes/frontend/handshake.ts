@@ -15,7 +15,7 @@ import {
   withCookies,
 } from "./cookies";
 import { clientOfDevBrowser, DEV_BROWSER_PARAM, newDevBrowser } from "./dev-browser";
-import { activeSessionOf, clientUat, currentClient, sessionToken } from "./envelope";
+import { activeSessionOf, clientUat, currentClient, currentSessionToken } from "./envelope";
 
 // `GET /v1/client/handshake`: when the app's server cannot tell from the cookies whether a page
 // load is signed in (e.g. `__session` expired), @clerk/backend redirects the browser here. The
@@ -32,7 +32,7 @@ const MAX_HANDSHAKE_TOKEN_LENGTH = 2048;
 /** The `Set-Cookie` values the app's response will carry: fresh session cookies, or signed-out ones. */
 async function handshakeDirectives(context: EmulatorContext, client: ClientRecord | undefined): Promise<string[]> {
   const session = client && activeSessionOf(context.store, client);
-  const token = session ? await sessionToken(context, session) : undefined;
+  const token = session ? await currentSessionToken(context, session) : undefined;
   const sessionCookies = [SESSION_COOKIE, `${SESSION_COOKIE}${context.cookieSuffix}`];
   const { cookieScope: scope } = context;
   return [

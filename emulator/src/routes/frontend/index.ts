@@ -5,6 +5,7 @@ import { clientRoutes } from "./client";
 import { devBrowserRoutes, requireDevBrowser } from "./dev-browser";
 import { environmentRoutes } from "./environment";
 import { handshakeRoutes } from "./handshake";
+import { meOrganizationRoutes } from "./organizations";
 import { clientSessionRoutes } from "./sessions";
 import { signInRoutes } from "./sign-ins";
 import { signUpRoutes } from "./sign-ups";
@@ -61,6 +62,7 @@ export function frontendApiRoutes(context: EmulatorContext): Hono {
     app.use("/v1/client/*", async (c, next) =>
       c.req.path.startsWith("/v1/client/handshake") ? next() : devBrowser(c, next),
     );
+    app.use("/v1/me/*", devBrowser);
   }
   return app
     .route("/", clerkJsRoutes())
@@ -69,5 +71,6 @@ export function frontendApiRoutes(context: EmulatorContext): Hono {
     .route("/v1/client/sign_ins", signInRoutes(context))
     .route("/v1/client/sign_ups", signUpRoutes(context))
     .route("/v1/client/sessions", clientSessionRoutes(context))
-    .route("/v1/client/handshake", handshakeRoutes(context));
+    .route("/v1/client/handshake", handshakeRoutes(context))
+    .route("/v1/me", meOrganizationRoutes(context));
 }

@@ -5,6 +5,7 @@ import type { SignInRecord } from "../../store/sign-ins";
 import type { SignUpRecord } from "../../store/sign-ups";
 import type { UserRecord } from "../../store/users";
 import { factorVerificationAge } from "../../tokens/session-token";
+import type { ClientMembershipJSON } from "./organization-resources";
 
 // Frontend API objects, shaped as Clerk's Frontend API description (fapi-2025-11-10.yml)
 // defines them and as clerk-js 5 reads them. Timestamps are milliseconds. Fields are picked
@@ -20,20 +21,34 @@ export function tokenJSON(jwt: string) {
 }
 
 /**
- * `Client.User`: the signed-in user, as `<UserButton/>` shows them. The Backend API's User,
- * less what only a backend may see, with the instance's settings (no self-deletion, no organizations).
+ * `Client.User`: the signed-in user, as `<UserButton/>` and `<OrganizationSwitcher/>` show them. The
+ * Backend API's User, less what only a backend may see, with their organization memberships and the
+ * instance's settings (no self-deletion, no creating organizations).
  */
-export function userJSON(user: UserRecord) {
+export function userJSON(user: UserRecord, memberships: ClientMembershipJSON[]) {
   const { private_metadata: _backendOnly, ...shared } = userResource(user);
-  return { ...shared, organization_memberships: [], delete_self_enabled: false, create_organization_enabled: false };
+  return {
+    ...shared,
+    organization_memberships: memberships,
+    delete_self_enabled: false,
+    create_organization_enabled: false,
+  };
 }
 
 function primaryEmailOf(user: UserRecord): string | null {
   return user.email_addresses.find((email) => email.id === user.primary_email_address_id)?.email_address ?? null;
 }
 
-/** `Client.Session-2`. A live session carries a fresh token, which clerk-js writes into `__session`. */
-export function sessionJSON(session: SessionRecord, user: UserRecord, lastActiveToken: string | null) {
+/**
+ * `Client.Session-2`. A live session carries a fresh token, which clerk-js writes into `__session`,
+ * and its active organization, which clerk-js finds among the user's memberships.
+ */
+export function sessionJSON(
+  session: SessionRecord,
+  user: UserRecord,
+  memberships: ClientMembershipJSON[],
+  lastActiveToken: string | null,
+) {
   return {
     object: "session",
     id: session.id,
@@ -42,10 +57,10 @@ export function sessionJSON(session: SessionRecord, user: UserRecord, lastActive
     abandon_at: session.abandon_at,
     last_active_at: session.last_active_at,
     last_active_token: lastActiveToken === null ? null : tokenJSON(lastActiveToken),
-    last_active_organization_id: null,
+    last_active_organization_id: session.last_active_organization_id,
     actor: null,
     tasks: null,
-    user: userJSON(user),
+    user: userJSON(user, memberships),
     public_user_data: {
       first_name: user.first_name,
       last_name: user.last_name,

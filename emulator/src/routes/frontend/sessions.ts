@@ -1,4 +1,5 @@
 import { Hono, type Context } from "hono";
+import { tokenOrganization } from "../../active-organization";
 import type { EmulatorContext } from "../../context";
 import { jsonResponse, notFoundResponse } from "../../http";
 import type { ClientRecord } from "../../store/clients";
@@ -9,6 +10,7 @@ import {
   clientCookies,
   clientEnvelope,
   currentClient,
+  formParams,
   notFoundOnClient,
   renderClient,
   renderSession,
@@ -19,6 +21,12 @@ import {
 import { tokenJSON } from "./resources";
 
 // The signed-in browser's session upkeep and sign-out: `/v1/client/sessions…`.
+
+/** The organization a form names (clerk-js sends null as empty: the personal account), if it names one. */
+function requestedOrganization(params: Record<string, string>, name: string): string | null | undefined {
+  const value = params[name];
+  return value === undefined ? undefined : value || null;
+}
 
 export function clientSessionRoutes(context: EmulatorContext): Hono {
   const { store, issuer } = context;
@@ -53,11 +61,18 @@ export function clientSessionRoutes(context: EmulatorContext): Hono {
         const rendered = client ? await renderClient(context, client) : null;
         return withCookies(jsonResponse({ response: rendered, client: rendered }), clientCookies(context, client));
       })
-      // Unwrapped, unlike the rest: clerk-js reads the token from the body itself.
+      // Unwrapped, unlike the rest: clerk-js reads the token from the body itself. clerk-js names
+      // the organization it wants the token for (empty: the personal account); this does not make
+      // it the session's active one.
       .post("/:id/tokens", async (c) => {
         const found = liveSession(c);
         if (found instanceof Response) return found;
-        return jsonResponse(tokenJSON(await sessionToken(context, found.session)));
+        const minted = await sessionToken(
+          context,
+          found.session,
+          requestedOrganization(await formParams(c), "organization_id"),
+        );
+        return minted.ok ? jsonResponse(tokenJSON(minted.data)) : minted.response;
       })
       .post("/:id/tokens/:template", async (c) => {
         const found = liveSession(c);
@@ -66,14 +81,22 @@ export function clientSessionRoutes(context: EmulatorContext): Hono {
         const template = store.jwtTemplates.findByName(name);
         if (!template) return notFoundResponse(`No JWT template exists with name: ${name}`);
         const { session } = found;
+        const active = tokenOrganization(store, session);
+        if (!active.ok) return active.response;
         const user = userOf(store, session.user_id);
-        return jsonResponse(tokenJSON(await mintTemplateToken({ issuer, template, session, user })));
+        const jwt = await mintTemplateToken({ issuer, template, session, user, organization: active.data });
+        return jsonResponse(tokenJSON(jwt));
       })
-      // On window focus and when a session is selected; keeps it the client's active one.
+      // On window focus and when a session or organization is selected (setActive): keeps the session
+      // its client's active one and makes `active_organization_id` (an id or slug; empty: the personal
+      // account) the session's active organization.
       .post("/:id/touch", async (c) => {
         const found = liveSession(c);
         if (found instanceof Response) return found;
-        store.sessions.touch(found.session);
+        const requested = requestedOrganization(await formParams(c), "active_organization_id");
+        const active = requested === undefined ? undefined : tokenOrganization(store, found.session, requested);
+        if (active && !active.ok) return active.response;
+        store.sessions.touch(found.session, active && (active.data?.organization.id ?? null));
         return clientEnvelope(context, found.client, await renderSession(context, found.session));
       })
       .post("/:id/end", (c) => close(c, "ended"))

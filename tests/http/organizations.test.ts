@@ -1,0 +1,168 @@
+import { decodeJwt } from "jose";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
+import { freePort, startAppServer, type AppServer } from "../../support/app-server";
+import { callBackendApi } from "../../support/backend-api";
+import { templateTokenCallCounter } from "../../support/clerk-calls";
+import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
+import { startTestEmulator, type TestEmulator } from "../support/emulator";
+
+/**
+ * Organizations in the production server, against the emulator: the token route's reuse per
+ * active organization and role, Clerk's membership webhooks closing the reuse window, and the
+ * studio's previews per account (POST /templates/previews).
+ */
+
+const ROUTE = "/api/get-token-example?template=organization";
+const ACME = "org_seed_acme";
+
+let emulator: TestEmulator;
+let app: AppServer;
+const log: string[] = [];
+const clerkCalls = templateTokenCallCounter();
+
+beforeAll(async () => {
+  const port = await freePort();
+  emulator = await startTestEmulator({
+    webhooks: { url: `http://127.0.0.1:${port}/api/webhooks/clerk` },
+    log: (line) => {
+      log.push(line);
+      clerkCalls.log(line);
+    },
+  });
+  app = await startAppServer(appEnvFor(emulator), port);
+});
+
+afterAll(async () => {
+  await app?.stop();
+  await emulator?.stop();
+});
+
+const backend = (method: string, path: string, body?: unknown) =>
+  callBackendApi(emulator, method, path, body === undefined ? {} : { body });
+
+/** A session token of a new session of the user, with the organization active (as after setActive). */
+async function sessionTokenIn(userId: string, organizationId?: string): Promise<string> {
+  const { body } = await backend("POST", "/v1/sessions", { user_id: userId, active_organization_id: organizationId });
+  return mintSessionToken(emulator, body.id);
+}
+
+async function organizationToken(sessionToken: string) {
+  const response = await fetch(`${app.url}${ROUTE}`, { headers: { Authorization: `Bearer ${sessionToken}` } });
+  const body = (await response.json()) as { token?: { jwt: string }; code?: string };
+  return {
+    status: response.status,
+    body,
+    timing: response.headers.get("Server-Timing") ?? "",
+    organization: response.headers.get("Token-Organization"),
+    claims: body.token ? decodeJwt(body.token.jwt) : undefined,
+  };
+}
+
+/** Waits for the emulator to have delivered this webhook to the app, and the app to have answered 200. */
+async function delivered(type: string) {
+  const line = new RegExp(`^WEBHOOK ${type.replace(".", "\\.")} → 200`);
+  for (let waited = 0; waited < 5000 && !log.some((entry) => line.test(entry)); waited += 25) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  expect(log, `${type} delivered`).toContainEqual(expect.stringMatching(line));
+  log.length = 0;
+}
+
+describe("the token route and the active organization", () => {
+  it("names the organization the token was minted for, and keeps tokens per organization and role", async () => {
+    const personal = await organizationToken(await sessionTokenIn("user_seed_alice"));
+    expect(personal).toMatchObject({ status: 200, organization: "personal", claims: { org_id: null } });
+
+    const inAcme = await sessionTokenIn("user_seed_alice", ACME);
+    const first = await organizationToken(inAcme);
+    expect(first).toMatchObject({ status: 200, organization: `${ACME}; slug=acme; role=org:admin` });
+    expect(first.claims).toMatchObject({ org_id: ACME, org_role: "org:admin" });
+    expect(first.timing).toMatch(/cache;desc="miss"/);
+    const again = await organizationToken(inAcme);
+    expect(again.timing).toMatch(/cache;desc="hit"/);
+    expect(again.claims?.jti).toBe(first.claims?.jti);
+  });
+});
+
+describe("Clerk's membership webhooks", () => {
+  it("organizationMembership.deleted: the member's next request misses the cache and is refused as Clerk refuses it", async () => {
+    const bob = await sessionTokenIn("user_seed_bob", ACME);
+    const alice = await sessionTokenIn("user_seed_alice", ACME);
+    expect((await organizationToken(bob)).claims).toMatchObject({ org_id: ACME, org_role: "org:member" });
+    expect((await organizationToken(bob)).timing).toMatch(/cache;desc="hit"/);
+    expect((await organizationToken(alice)).status).toBe(200);
+
+    log.length = 0;
+    await backend("DELETE", `/v1/organizations/${ACME}/memberships/user_seed_bob`);
+    onTestFinished(async () => {
+      await backend("POST", `/v1/organizations/${ACME}/memberships`, { user_id: "user_seed_bob", role: "org:member" });
+    });
+    await delivered("organizationMembership.deleted");
+
+    // Bob's session token still says Acme, as it would for up to its 60 s: the reused token is gone.
+    const calls = clerkCalls.since();
+    const refused = await organizationToken(bob);
+    expect([refused.status, refused.body.code]).toEqual([403, "not_organization_member"]);
+    expect(calls()).toBe(1);
+    // Only Bob's tokens went: Alice's is still reused.
+    expect((await organizationToken(alice)).timing).toMatch(/cache;desc="hit"/);
+  });
+
+  it("organizationMembership.updated: the next request gets a token with the new role", async () => {
+    const alice = await sessionTokenIn("user_seed_alice", ACME);
+    expect((await organizationToken(alice)).claims).toMatchObject({ org_role: "org:admin" });
+    expect((await organizationToken(alice)).timing).toMatch(/cache;desc="hit"/);
+
+    log.length = 0;
+    await backend("PATCH", `/v1/organizations/${ACME}/memberships/user_seed_alice`, { role: "org:member" });
+    onTestFinished(async () => {
+      await backend("PATCH", `/v1/organizations/${ACME}/memberships/user_seed_alice`, { role: "org:admin" });
+    });
+    await delivered("organizationMembership.updated");
+    const demoted = await organizationToken(alice);
+    expect(demoted.timing).toMatch(/cache;desc="miss"/);
+    expect(demoted.claims).toMatchObject({ org_role: "org:member", permissions: ["org:tokens:read"] });
+  });
+});
+
+describe("POST /templates/previews", () => {
+  const preview = (sessionToken: string | undefined, template: string, origin = app.url) =>
+    fetch(`${app.url}/templates/previews`, {
+      method: "POST",
+      headers: { ...(sessionToken && { Authorization: `Bearer ${sessionToken}` }), Origin: origin },
+      body: new URLSearchParams({ template }),
+    });
+
+  type Previews = { previews: Array<{ account: { slug: string; role: string } | null; jwt?: string; code?: string }> };
+
+  it("mints the template for the personal account and each of the user's organizations, then revokes those sessions", async () => {
+    log.length = 0;
+    const response = await preview(await mintSessionToken(emulator, "sess_seed_bob"), "organization");
+    expect(response.status).toBe(200);
+    const { previews } = (await response.json()) as Previews;
+    expect(previews.map(({ account }) => account && [account.slug, account.role])).toEqual([
+      null,
+      ["acme", "org:member"],
+    ]);
+    expect(decodeJwt(previews[0]!.jwt!)).toMatchObject({ sub: "user_seed_bob", org_id: null, org_plan: "none" });
+    expect(decodeJwt(previews[1]!.jwt!)).toMatchObject({ sub: "user_seed_bob", org_id: ACME, org_role: "org:member" });
+    expect(log.filter((line) => /^POST \/v1\/sessions 200/.test(line))).toHaveLength(2);
+    expect(log.filter((line) => /^POST \/v1\/sessions\/sess_\w+\/revoke 200/.test(line))).toHaveLength(2);
+  });
+
+  it("answers each account's failure as the token route would", async () => {
+    const response = await preview(await mintSessionToken(emulator, "sess_seed_alice"), "no-such-template");
+    const { previews } = (await response.json()) as Previews;
+    expect(previews.map(({ code }) => code)).toEqual(["template_not_found", "template_not_found"]);
+  });
+
+  it("refuses anyone but a signed-in user posting from the app's own pages, and a bad template name", async () => {
+    const alice = await mintSessionToken(emulator, "sess_seed_alice");
+    expect((await preview(undefined, "organization")).status).toBe(401);
+    const crossOrigin = await preview(alice, "organization", "https://attacker.example");
+    expect([crossOrigin.status, (await crossOrigin.json()).code]).toEqual([403, "cross_origin_form"]);
+    const badName = await preview(alice, "../jwt_templates");
+    expect([badName.status, (await badName.json()).code]).toEqual([400, "invalid_template"]);
+    expect((await fetch(`${app.url}/templates/previews`)).status).toBe(405);
+  });
+});
