@@ -188,8 +188,6 @@ export function renderFleet(fleet: FleetFigures, rounds: number): string {
     "",
     `Shared ÷ per process, requests served in each round's pair: median **${fleet.sharedOverPerProcess.median.toFixed(2)}** (quartiles ${fleet.sharedOverPerProcess.lowerQuartile.toFixed(2)}–${fleet.sharedOverPerProcess.upperQuartile.toFixed(2)}).`,
     "",
-    ...judgeFleet(fleet).map(({ target, pass, measured }) => `${pass ? "PASS" : "FAIL"} ${target}: ${measured}`),
-    "",
     `### Token route throughput with 1 and 2 workers (reuse on, ${rounds} alternating rounds)`,
     "",
     markdownTable(

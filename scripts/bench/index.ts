@@ -19,7 +19,7 @@ import { writeSeedWithSessions } from "../../support/seed-sessions";
 import { makeTempDir } from "../../support/temp-dir";
 import { buildApp, writeResults } from "../results";
 import { BOUND, largestEntryCount, memoryPerCachedToken } from "./cache-memory";
-import { measureFleet, renderFleet } from "./fleet";
+import { judgeFleet, measureFleet, renderFleet } from "./fleet";
 import { homePage } from "./home-page";
 import { readSettings } from "./options";
 import { judgeTargets, renderReport } from "./report";
@@ -120,7 +120,7 @@ async function main() {
       page,
       loadAverageBefore,
     };
-    const targets = judgeTargets(figures);
+    const targets = [...judgeTargets(figures), ...judgeFleet(fleet)];
     console.log(`\n${renderReport(figures)}\n\n${renderFleet(fleet, settings["fleet-rounds"])}\n`);
     for (const { target, pass, measured } of targets) console.log(`${pass ? "PASS" : "FAIL"} ${target}: ${measured}`);
 
