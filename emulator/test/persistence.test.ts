@@ -23,7 +23,9 @@ describe("a restart on the same data dir", () => {
     await first.emulator.close();
 
     const second = await start({ dataDir: first.dataDir });
-    expect(second.logLines[0]).toMatch(/^Restored users, sessions and JWT templates from .*state-\w+\.json/);
+    expect(second.logLines[0]).toMatch(
+      /^Restored users, organizations, sessions and JWT templates from .*state-\w+\.json/,
+    );
     const { body: templates } = await callBackendApi(second.emulator, "GET", "/v1/jwt_templates");
     expect(templates.map((template: { name: string }) => template.name)).toContain(TEMPLATE.name);
     const { body: found } = await callBackendApi(second.emulator, "GET", "/v1/users?email_address=carol@example.com");

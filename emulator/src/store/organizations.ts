@@ -69,6 +69,19 @@ export class OrganizationStore {
     return organization;
   }
 
+  /** Every organization and membership, in the order they were made (a saved state; store/persistence.ts). */
+  snapshot(): { organizations: OrganizationRecord[]; memberships: MembershipRecord[] } {
+    return { organizations: [...this.organizations.values()], memberships: [...this.memberships.values()] };
+  }
+
+  /** Replaces every organization and membership with these, in this order (a saved state). */
+  restore(organizations: OrganizationRecord[], memberships: MembershipRecord[]): void {
+    this.organizations.clear();
+    this.memberships.clear();
+    for (const organization of organizations) this.organizations.set(organization.id, organization);
+    for (const membership of memberships) this.memberships.set(membership.id, membership);
+  }
+
   /** By id, or by slug (the Backend API takes either). */
   get(idOrSlug: string): OrganizationRecord | undefined {
     return this.organizations.get(idOrSlug) ?? this.list().find((organization) => organization.slug === idOrSlug);

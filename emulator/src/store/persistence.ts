@@ -6,13 +6,16 @@ import { readTextIfExists } from "../files";
 import type { ClientRecord } from "./clients";
 import type { EmulatorStore } from "./index";
 import type { JwtTemplateRecord } from "./jwt-templates";
+import { ROLE_KEYS } from "./organization-roles";
+import type { MembershipRecord, OrganizationRecord } from "./organizations";
 import type { SessionRecord } from "./sessions";
 import type { UserRecord } from "./users";
 
 // What survives a restart, in the data dir beside the instance key: users (signed up ones too),
-// clients and sessions (a signed-in browser stays signed in), and JWT templates (made in the
-// studio). Sign-ins and sign-ups in progress, handshakes, testing tokens and sign-in tokens do
-// not. One file per seed: another seed starts from itself and leaves this state for its own.
+// organizations and their memberships, clients and sessions (a signed-in browser stays signed in,
+// in its active organization), and JWT templates (made in the studio). Sign-ins and sign-ups in
+// progress, handshakes, testing tokens and sign-in tokens do not. One file per seed: another seed
+// starts from itself and leaves this state for its own.
 // docs/decisions/028-emulator-state-in-the-data-dir.md
 
 const STATE_VERSION = 1;
@@ -20,13 +23,30 @@ const STATE_VERSION = 1;
 const SAVE_DELAY_MS = 200;
 
 const records = z.array(z.looseObject({ id: z.string() }));
-const stateSchema = z.object({
-  version: z.literal(STATE_VERSION),
-  users: records,
-  clients: records,
-  sessions: records,
-  jwt_templates: records,
-});
+const memberships = z.array(
+  z.looseObject({ id: z.string(), organization_id: z.string(), user_id: z.string(), role: z.enum(ROLE_KEYS) }),
+);
+const stateSchema = z
+  .object({
+    version: z.literal(STATE_VERSION),
+    users: records,
+    clients: records,
+    sessions: records,
+    jwt_templates: records,
+    // Both absent from a file saved before organizations were kept: it keeps the seed's.
+    organizations: records.optional(),
+    organization_memberships: memberships.optional(),
+  })
+  .refine((state) => {
+    const organizationIds = new Set(state.organizations?.map(({ id }) => id));
+    const userIds = new Set(state.users.map(({ id }) => id));
+    return (
+      (state.organizations === undefined) === (state.organization_memberships === undefined) &&
+      (state.organization_memberships ?? []).every(
+        (membership) => organizationIds.has(membership.organization_id) && userIds.has(membership.user_id),
+      )
+    );
+  });
 
 interface State {
   version: typeof STATE_VERSION;
@@ -34,15 +54,20 @@ interface State {
   clients: ClientRecord[];
   sessions: SessionRecord[];
   jwt_templates: JwtTemplateRecord[];
+  organizations?: OrganizationRecord[];
+  organization_memberships?: MembershipRecord[];
 }
 
 function snapshotOf(store: EmulatorStore): State {
+  const { organizations, memberships } = store.organizations.snapshot();
   return {
     version: STATE_VERSION,
     users: store.users.list(),
     clients: store.clients.list(),
     sessions: store.sessions.list(),
     jwt_templates: store.jwtTemplates.list(),
+    organizations,
+    organization_memberships: memberships,
   };
 }
 
@@ -72,6 +97,9 @@ async function restoreState(store: EmulatorStore, file: string): Promise<boolean
   store.clients.restore(state.clients);
   store.sessions.restore(state.sessions);
   store.jwtTemplates.restore(state.jwt_templates);
+  if (state.organizations && state.organization_memberships) {
+    store.organizations.restore(state.organizations, state.organization_memberships);
+  }
   return true;
 }
 
@@ -99,7 +127,7 @@ export async function persistState(
   log: (line: string) => void,
 ): Promise<StateSaver> {
   if (await restoreState(store, file)) {
-    log(`Restored users, sessions and JWT templates from ${file} (delete it to start from the seed).`);
+    log(`Restored users, organizations, sessions and JWT templates from ${file} (delete it to start from the seed).`);
   }
   let saved = JSON.stringify(snapshotOf(store));
   let timer: NodeJS.Timeout | undefined;
