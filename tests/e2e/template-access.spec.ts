@@ -18,6 +18,6 @@ test("a user who is not a template editor sees no Edit button, and who may edit"
 
   // Typing the studio's address does not help: the server refuses it.
   await page.goto("/templates/new");
-  await expect(page.getByRole("heading", { name: "HTTP 403" })).toBeVisible();
-  await expect(page.getByRole("alert")).toContainText("not_a_template_editor");
+  await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText("HTTP 403 · not_a_template_editor");
 });
