@@ -3,7 +3,7 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { callBackendApi } from "../../support/backend-api";
 import { makeTempDir } from "../../support/temp-dir";
-import { stoppedAfterEachTest } from "./support/emulator";
+import { stoppedAfterEachTest } from "./support/stopped-after-each";
 import { Browser, claimsOf } from "./support/frontend-api";
 
 // What should survive a restart is kept in the data dir: templates made in the studio (through

@@ -3,13 +3,14 @@ import { decodeJwt } from "jose";
 import { expect, test } from "./fixtures";
 import {
   ALICE,
+  BOB,
   expectSignedIn,
   expectSignedOut,
   signInThroughClerk,
   signOutThroughUserButton,
   signUpThroughClerk,
 } from "./clerk-ui";
-import { BOB, signInAs, signInByEmail } from "./clerk-testing";
+import { signInAs, signInByEmail } from "./clerk-testing";
 
 test("a new user signs up with an email code, signs out, and signs in again with @clerk/testing", async ({
   page,

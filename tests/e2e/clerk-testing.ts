@@ -9,8 +9,6 @@ import { ALICE } from "./clerk-ui";
  * testing token and the Frontend API. The <SignIn/> form itself: clerk-ui.ts.
  */
 
-export const BOB = { email: "bob@example.com", password: "bob-password-1" };
-
 /** A seeded user (alice@example.com, the admin, unless told otherwise) signs in; the app's home page is then loaded, signed in. */
 export async function signInAs(page: Page, appUrl: string, user: { email: string; password: string } = ALICE) {
   // clerk.signIn needs a page that loads clerk-js.

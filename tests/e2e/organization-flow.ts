@@ -1,6 +1,7 @@
 import { expect, type Page } from "@playwright/test";
 import { decodeJwt } from "jose";
 import * as ui from "./clerk-ui";
+import { signInAs } from "./clerk-testing";
 
 /**
  * The organizations flow with real clerk-js, shared by the offline suite and the rehearsals:
@@ -9,7 +10,6 @@ import * as ui from "./clerk-ui";
  */
 
 export const ACME = { id: "org_seed_acme", slug: "acme" };
-export const BOB = { email: "bob@example.com", password: "bob-password-1" };
 
 /** Asks the explorer for an `organization` token: its claims, Server-Timing, and the page's "Minted for". */
 export async function organizationToken(page: Page) {
@@ -35,6 +35,17 @@ export async function switchTo(page: Page, account: "Acme" | "Personal account")
   await expect(trigger).toContainText(account);
 }
 
+/**
+ * Alice signs in with @clerk/testing, and Chromium caches again: clerk.signIn routes the testing
+ * token (so do the rehearsals' contexts), any Playwright route turns Chromium's HTTP cache off, and
+ * every fetch then sends `Cache-Control: no-cache`, which the token route honours by minting afresh
+ * ("bypass"): the reuse this flow checks would never happen. Signed in, the testing token is not needed.
+ */
+async function signInAsAliceWithCache(page: Page, appUrl: string) {
+  await signInAs(page, appUrl, ui.ALICE);
+  await page.context().unrouteAll();
+}
+
 const NO_ORGANIZATION = { org_id: null, org_slug: null, org_role: null, org_name: null, permissions: null };
 
 /**
@@ -43,7 +54,7 @@ const NO_ORGANIZATION = { org_id: null, org_slug: null, org_role: null, org_name
  * back (the personal token, not Acme's) — all within one reuse window (45 s of a 60 s token).
  */
 export async function aliceSwitchesToAcmeAndBack(page: Page, appUrl: string) {
-  await ui.signInThroughClerk(page, appUrl, ui.ALICE.email, ui.ALICE.password);
+  await signInAsAliceWithCache(page, appUrl);
   await ui.expectSignedIn(page);
   const startedAt = Date.now();
 
@@ -68,7 +79,7 @@ export async function aliceSwitchesToAcmeAndBack(page: Page, appUrl: string) {
 
 /** Bob, an ordinary member of Acme: org:member, and the permission to read only. */
 export async function bobSwitchesToAcme(page: Page, appUrl: string) {
-  await ui.signInThroughClerk(page, appUrl, BOB.email, BOB.password);
+  await signInAs(page, appUrl, ui.BOB);
   await ui.expectSignedIn(page);
   await switchTo(page, "Acme");
   const { claims, mintedFor } = await organizationToken(page);

@@ -1,6 +1,7 @@
 import { test as base, expect } from "@playwright/test";
 import { aliceSwitchesToAcmeAndBack, bobSwitchesToAcme, switchTo } from "./organization-flow";
-import { ALICE, expectSignedIn, signInThroughClerk } from "./clerk-ui";
+import { expectSignedIn } from "./clerk-ui";
+import { signInAs } from "./clerk-testing";
 
 // Organizations with real clerk-js against the offline emulator: the switch in the header, the
 // token route's reuse keyed per organization and role, the server-rendered token page.
@@ -35,7 +36,7 @@ test("Bob, an ordinary member, gets Acme's claims as org:member", async ({ page,
 });
 
 test("/tokens/:template is rendered for the organization active, again after a switch", async ({ page, baseURL }) => {
-  await signInThroughClerk(page, baseURL!, ALICE.email, ALICE.password);
+  await signInAs(page, baseURL!);
   await expectSignedIn(page);
   await page.goto("/tokens/organization");
   await expect(page.getByTestId("minted-for")).toContainText("personal account");

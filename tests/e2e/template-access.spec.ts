@@ -1,9 +1,10 @@
 import { expect, test } from "./fixtures";
-import { BOB, expectSignedIn, signInThroughClerk } from "./clerk-ui";
+import { BOB, expectSignedIn } from "./clerk-ui";
+import { signInAs } from "./clerk-testing";
 
 // Issue 21: Bob, signed in but not among TEMPLATE_EDITORS (the launchers name alice@example.com).
 test("a user who is not a template editor sees no Edit button, and who may edit", async ({ page, baseURL }) => {
-  await signInThroughClerk(page, baseURL!, BOB.email, BOB.password);
+  await signInAs(page, baseURL!, BOB);
   await expectSignedIn(page);
   await page.getByRole("link", { name: "JWT templates" }).click();
   await expect(page.getByRole("heading", { name: "JWT templates" })).toBeVisible();
@@ -18,6 +19,6 @@ test("a user who is not a template editor sees no Edit button, and who may edit"
 
   // Typing the studio's address does not help: the server refuses it.
   await page.goto("/templates/new");
-  await expect(page.getByRole("heading", { name: "HTTP 403" })).toBeVisible();
-  await expect(page.getByRole("alert")).toContainText("not_a_template_editor");
+  await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  await expect(page.getByRole("alert")).toContainText("HTTP 403 · not_a_template_editor");
 });

@@ -1,5 +1,4 @@
 import { rm } from "node:fs/promises";
-import { afterEach } from "vitest";
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from "../../src/index";
 import { makeTempDir } from "../../../support/temp-dir";
 
@@ -25,18 +24,5 @@ export async function startTestEmulator(options: EmulatorOptions = {}): Promise<
       await emulator.close();
       await rm(dataDir, { recursive: true, force: true });
     },
-  };
-}
-
-/** A `start` for the current test file whose emulators are all stopped after each test. */
-export function stoppedAfterEachTest(): (options?: EmulatorOptions) => Promise<TestEmulator> {
-  const running: TestEmulator[] = [];
-  afterEach(async () => {
-    await Promise.all(running.splice(0).map((test) => test.stop()));
-  });
-  return async (options = {}) => {
-    const test = await startTestEmulator(options);
-    running.push(test);
-    return test;
   };
 }
