@@ -2,7 +2,8 @@ import { readdir, readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { callBackendApi } from "../../support/backend-api";
-import { stoppedAfterEachTest, type TestEmulator } from "./support/emulator";
+import type { TestEmulator } from "./support/emulator";
+import { stoppedAfterEachTest } from "./support/stopped-after-each";
 import { Browser, claimsOf } from "./support/frontend-api";
 
 // Organizations made at runtime, their memberships and role changes, and each session's active

@@ -4,7 +4,7 @@ import { freePort, startAppServer, type AppServer } from "../../support/app-serv
 import { callBackendApi } from "../../support/backend-api";
 import { templateTokenCallCounter } from "../../support/clerk-calls";
 import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
-import { startTestEmulator, type TestEmulator } from "../support/emulator";
+import { startLaunchedEmulator, type TestEmulator } from "../support/emulator";
 
 /**
  * Organizations in the production server, against the emulator: the token route's reuse per
@@ -22,7 +22,8 @@ const clerkCalls = templateTokenCallCounter();
 
 beforeAll(async () => {
   const port = await freePort();
-  emulator = await startTestEmulator({
+  // The key `npm run dev` gives it (sk_test_): the studio, and its previews, work for Alice, the editor.
+  emulator = await startLaunchedEmulator({
     webhooks: { url: `http://127.0.0.1:${port}/api/webhooks/clerk` },
     log: (line) => {
       log.push(line);
@@ -137,15 +138,15 @@ describe("POST /templates/previews", () => {
 
   it("mints the template for the personal account and each of the user's organizations, then revokes those sessions", async () => {
     log.length = 0;
-    const response = await preview(await mintSessionToken(emulator, "sess_seed_bob"), "organization");
+    const response = await preview(await mintSessionToken(emulator, "sess_seed_alice"), "organization");
     expect(response.status).toBe(200);
     const { previews } = (await response.json()) as Previews;
     expect(previews.map(({ account }) => account && [account.slug, account.role])).toEqual([
       null,
-      ["acme", "org:member"],
+      ["acme", "org:admin"],
     ]);
-    expect(decodeJwt(previews[0]!.jwt!)).toMatchObject({ sub: "user_seed_bob", org_id: null, org_plan: "none" });
-    expect(decodeJwt(previews[1]!.jwt!)).toMatchObject({ sub: "user_seed_bob", org_id: ACME, org_role: "org:member" });
+    expect(decodeJwt(previews[0]!.jwt!)).toMatchObject({ sub: "user_seed_alice", org_id: null, org_plan: "none" });
+    expect(decodeJwt(previews[1]!.jwt!)).toMatchObject({ sub: "user_seed_alice", org_id: ACME, org_role: "org:admin" });
     expect(log.filter((line) => /^POST \/v1\/sessions 200/.test(line))).toHaveLength(2);
     expect(log.filter((line) => /^POST \/v1\/sessions\/sess_\w+\/revoke 200/.test(line))).toHaveLength(2);
   });
@@ -156,9 +157,13 @@ describe("POST /templates/previews", () => {
     expect(previews.map(({ code }) => code)).toEqual(["template_not_found", "template_not_found"]);
   });
 
-  it("refuses anyone but a signed-in user posting from the app's own pages, and a bad template name", async () => {
+  it("refuses anyone but a template editor posting from the app's own pages, and a bad template name", async () => {
     const alice = await mintSessionToken(emulator, "sess_seed_alice");
     expect((await preview(undefined, "organization")).status).toBe(401);
+    log.length = 0;
+    const bob = await preview(await mintSessionToken(emulator, "sess_seed_bob"), "organization");
+    expect([bob.status, (await bob.json()).code]).toEqual([403, "not_a_template_editor"]);
+    expect(log.filter((line) => /^POST \/v1\/sessions /.test(line))).toEqual([]);
     const crossOrigin = await preview(alice, "organization", "https://attacker.example");
     expect([crossOrigin.status, (await crossOrigin.json()).code]).toEqual([403, "cross_origin_form"]);
     const badName = await preview(alice, "../jwt_templates");

@@ -153,7 +153,7 @@ describe(`a fleet of ${WORKERS} workers`, () => {
       .output()
       .split("\n")
       .slice(linesBefore - 1);
-    const replaced = newLines.filter((line) => line.startsWith("[cluster] Worker "));
+    const replaced = newLines.filter((line) => line.startsWith("[primary] [cluster] Worker "));
     expect(replaced).toEqual([
       expect.stringMatching(/was killed by SIGKILL; starting a replacement\.$/),
       expect.stringMatching(/killed by SIGKILL before it could serve; starting a replacement in 1 s\.$/),

@@ -1,7 +1,6 @@
 import { isClerkAPIResponseError } from "@clerk/remix/errors";
 import { ClerkCallBudgetSpent } from "~/utils/clerk/call-budget.server";
 import { recentNetworkFailure } from "~/utils/clerk/network-failures.server";
-import { config } from "~/utils/config/config.server";
 import { apiError } from "~/utils/http/responses.server";
 
 /** Clerk did not answer within CLERK_API_TIMEOUT_MS. */
@@ -27,9 +26,9 @@ function log(message: string) {
 /** Which Clerk call failed, for the log: its template (allowlisted) and URL, without the session id. */
 export type ClerkCall = { template: string; url: string };
 
-/** `sessions.getToken(sessionId, template)` as a failure's log line names it. */
-export function templateTokenCall(template: string): ClerkCall {
-  return { template, url: `${config.apiUrl}/v1/sessions/{session_id}/tokens/${template}` };
+/** `sessions.getToken(sessionId, template)` against the Backend API at `apiUrl`, as a failure's log line names it. */
+export function templateTokenCall(template: string, apiUrl: string): ClerkCall {
+  return { template, url: `${apiUrl}/v1/sessions/{session_id}/tokens/${template}` };
 }
 
 /** undici reports a failed request just before fetch() rejects; older failures are another call's. */

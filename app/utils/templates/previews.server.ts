@@ -19,7 +19,7 @@ const withinClerkBudget = <T>(call: () => Promise<T>) => withinBudget(call, conf
 
 /** The answer the token route would give for this failure, as a preview shows it. */
 async function failedPreview(account: PreviewAccount, error: unknown, template: string): Promise<TemplatePreview> {
-  const answer = tokenErrorResponse(error, templateTokenCall(template));
+  const answer = tokenErrorResponse(error, templateTokenCall(template, config.apiUrl));
   const { code, message } = (await answer.json()) as { code?: string; message: string };
   return { account, status: answer.status, code: code ?? "unauthorized", message };
 }

@@ -71,7 +71,7 @@ export async function reuseTemplateToken(
   const owner = { sessionId, userId: userId ?? "" };
   const key = reuseKeyOf(owner, orgId ?? null, orgRole ?? null, template);
   // What a failure's log line names: the Backend API call, without the session id.
-  const call = templateTokenCall(template);
+  const call = templateTokenCall(template, config.apiUrl);
   // Runs only when a Clerk call is to be made (not for a reused token, nor a share of another
   // request's call), charged to the user's share of the rate limit: refused before Clerk when spent.
   // Tested here, before the shared path turns Clerk's error into a Response: with `*`, the
