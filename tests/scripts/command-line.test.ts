@@ -10,7 +10,7 @@ import { WARM_AFTER_MS } from "../../scripts/soak-memory";
  * program of its own, in emulator/src/cli.ts).
  */
 
-const SCRIPTS = ["bench", "soak", "fleet", "emulator", "dev", "start:offline", "test"] as const;
+const SCRIPTS = ["bench", "soak", "fleet", "emulator", "dev", "start", "start:offline", "test"] as const;
 type Script = (typeof SCRIPTS)[number];
 
 const LIMIT_MS = 20_000;
@@ -37,7 +37,8 @@ async function npmRun(script: Script, args: string[]): Promise<Run> {
 }
 
 const STACK_FRAME = /^\s+at /m;
-const usageLine = (script: Script) => (script === "test" ? "Usage: npm test" : `Usage: npm run ${script}`);
+const usageLine = (script: Script) =>
+  script === "test" || script === "start" ? `Usage: npm ${script}` : `Usage: npm run ${script}`;
 
 /** Each case's run, started together (a few at a time: each is a Node process on a 2-core machine). */
 async function runEach(cases: Array<[Script, string[]]>) {
