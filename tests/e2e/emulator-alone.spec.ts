@@ -44,6 +44,7 @@ test("the app started with exactly the lines `npm run emulator` prints shows <Si
       "CLERK_PROXY_URL",
       "CLERK_PUBLISHABLE_KEY",
       "CLERK_SECRET_KEY",
+      "OFFLINE_EMULATOR",
     ]);
     const app = await startAppServer(env);
     try {

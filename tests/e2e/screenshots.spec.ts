@@ -164,7 +164,8 @@ for (const viewport of VIEWPORTS) {
     expect((await lifetime.boundingBox())!.y).toBeCloseTo((await skew.boundingBox())!.y, 0);
     await name.fill(`layout-${width}`);
     await page.getByRole("button", { name: "Save and preview" }).click();
-    await expect(page.locator(".studio [data-testid=jwt-claims]")).toBeVisible();
+    // One preview per account: Alice's personal account and Acme's.
+    await expect(page.locator(".studio [data-testid=jwt-claims]")).toHaveCount(2);
     await expectClaimsReadable(page, "the studio's preview");
     await expectPageLayout(page, "studio-preview", width, content);
   });
