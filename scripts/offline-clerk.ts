@@ -4,11 +4,18 @@
  */
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import path from "node:path";
 import { exitWith } from "../server/read-config";
-import { DEFAULT_SEED_FILE, startEmulator, TEST_MODE_EMAIL_CODE, type RunningEmulator } from "../emulator/src/index";
-import { appEnvOf, PROXY_PATH } from "../emulator/src/print-env";
+import {
+  DEFAULT_DATA_DIR,
+  DEFAULT_SEED_FILE,
+  startEmulator,
+  TEST_MODE_EMAIL_CODE,
+  type RunningEmulator,
+} from "../emulator/src/index";
+import { appEnvOf, PROXY_PATH, writeEnvFile } from "../emulator/src/print-env";
 
 const KEY_VARIABLES = ["CLERK_SECRET_KEY", "CLERK_PUBLISHABLE_KEY"] as const;
 
@@ -69,6 +76,24 @@ export function offlineSecretKey(): string {
   return `sk_test_${randomBytes(24).toString("base64url")}`;
 }
 
+/** The launchers' secret key, kept in the emulator's data dir so that a test folder's copy stays valid. */
+const LAUNCHER_SECRET_KEY_FILE = path.join(DEFAULT_DATA_DIR, "launcher-secret-key");
+/** The env lines of the emulator a launcher started, for a test folder of one's own (docs/testing.md). */
+export const LAUNCHED_ENV_FILE = path.join(DEFAULT_DATA_DIR, "app.env");
+
+/** The key in LAUNCHER_SECRET_KEY_FILE, made on the first start; launchers starting together agree on it. */
+function launcherSecretKey(): string {
+  const kept = existsSync(LAUNCHER_SECRET_KEY_FILE) ? readFileSync(LAUNCHER_SECRET_KEY_FILE, "utf8").trim() : "";
+  if (/^sk_test_[\w-]{16,}$/.test(kept)) return kept;
+  mkdirSync(DEFAULT_DATA_DIR, { recursive: true });
+  try {
+    writeFileSync(LAUNCHER_SECRET_KEY_FILE, offlineSecretKey(), { mode: 0o600, flag: kept ? "w" : "wx" });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+  }
+  return readFileSync(LAUNCHER_SECRET_KEY_FILE, "utf8").trim();
+}
+
 /**
  * The environment that points the app at a running emulator, as real keys point it at Clerk:
  * the emulator's own env lines (its Frontend API and clerk-js through the app's proxy, and
@@ -92,13 +117,14 @@ export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator
   // Clerk's session webhooks, to the app's endpoint: sign-outs and revocations reach it at once.
   const emulator = await startEmulator({
     port,
-    secretKey: offlineSecretKey(),
+    secretKey: launcherSecretKey(),
     webhooks: { url: `${appUrl}/api/webhooks/clerk` },
     // Beside the app's lines ([server], [worker N]); the app logs the Frontend API requests it proxies.
     log: (line) => console.log(`[emulator] ${line}`),
     logProxiedRequests: false,
   });
   const appPort = new URL(appUrl).port;
+  await writeEnvFile(LAUNCHED_ENV_FILE, appEnvOf(emulator, process.env.CLERK_PROXY_URL ?? PROXY_PATH));
   Object.assign(process.env, offlineClerkEnv(emulator), {
     // Session tokens are accepted from the app's own pages only, by either name of this machine.
     CLERK_AUTHORIZED_PARTIES:
@@ -111,6 +137,7 @@ export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator
       `  Emulator: ${emulator.url}`,
       `  App:      ${appUrl}`,
       `  ${SIGN_IN_HINT}`,
+      `  Its env lines, for tests of your own (@clerk/testing): ${path.relative(process.cwd(), LAUNCHED_ENV_FILE)}`,
       "",
     ].join("\n"),
   );

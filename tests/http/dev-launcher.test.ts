@@ -1,6 +1,9 @@
 import { once } from "node:events";
+import { readFile } from "node:fs/promises";
 import { createConnection, createServer, type AddressInfo } from "node:net";
+import { parseEnv } from "node:util";
 import { describe, expect, it } from "vitest";
+import { LAUNCHED_ENV_FILE } from "../../scripts/offline-clerk";
 import { freePort, spawnNpm, waitUntilServed } from "../../support/app-server";
 
 /** `npm run <script>` with exactly this environment (plus PATH), in its own process group. */
@@ -32,6 +35,13 @@ describe.each(["dev", "start:offline"])("npm run %s", (script) => {
       expect(dev.output()).toContain("OFFLINE CLERK EMULATOR");
       expect(dev.output()).toContain("alice@example.com / alice-password-1");
       expect(await isListening(emulatorPort)).toBe(true);
+      // A test folder of one's own copies these lines: its clerkSetup() gets a testing token with them.
+      const launched = parseEnv(await readFile(LAUNCHED_ENV_FILE, "utf8")) as Record<string, string>;
+      const testingToken = await fetch(`http://127.0.0.1:${emulatorPort}/v1/testing_tokens`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${launched.CLERK_SECRET_KEY}` },
+      });
+      expect(testingToken.status).toBe(200);
     } finally {
       process.kill(-dev.child.pid!, "SIGINT");
       await dev.exited;
