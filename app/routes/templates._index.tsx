@@ -20,12 +20,12 @@ export async function loader(args: LoaderFunctionArgs) {
     const names = await allowedTemplateNames().catch((error: unknown) => {
       throw templateApiErrorResponse(error);
     });
-    return { access: "reader" as const, editing: config.templateEditing, editors, names };
+    return { access: "reader" as const, editingOff: config.templateEditingOffReason, editors, names };
   }
   const templates = await listInstanceTemplates().catch((error: unknown) => {
     throw templateApiErrorResponse(error);
   });
-  return { access: "editor" as const, editing: true, editors, templates };
+  return { access: "editor" as const, editingOff: undefined, editors, templates };
 }
 
 function TokenLink({ name }: { name: string }) {
@@ -73,15 +73,9 @@ function TemplateCard({ template }: { template: TemplateSummary }) {
   );
 }
 
-function WhoMayEdit({ editing, editors }: { editing: boolean; editors: string[] }) {
-  if (!editing) {
-    return (
-      <p data-testid="who-may-edit">
-        Template editing is off on this server: it is on with the offline emulator, or with a development
-        instance&apos;s sk_test_ keys and TEMPLATE_EDITING=on, never with a production key. This list shows the
-        templates the token route serves you.
-      </p>
-    );
+function WhoMayEdit({ editingOff, editors }: { editingOff: string | undefined; editors: string[] }) {
+  if (editingOff) {
+    return <p data-testid="who-may-edit">{editingOff} This list shows the templates the token route serves you.</p>;
   }
   const line =
     `Only template editors may create, edit or export templates: ${editors.join(", ")} (TEMPLATE_EDITORS). ` +
@@ -95,7 +89,7 @@ export default function Templates() {
     return (
       <section>
         <h1>JWT templates</h1>
-        <WhoMayEdit editing={page.editing} editors={page.editors} />
+        <WhoMayEdit editingOff={page.editingOff} editors={page.editors} />
         <ul className="template-list">
           {page.names.map((name) => (
             <li key={name} className="template-card" data-template={name}>

@@ -91,14 +91,31 @@ describe("loadConfig", () => {
     });
   });
 
-  it("refuses to start with editing on and no TEMPLATE_EDITORS, whatever turned it on", () => {
+  it("refuses to start with TEMPLATE_EDITING=on and no TEMPLATE_EDITORS; by the emulator's default, editing is off", () => {
     const development = { ...valid, CLERK_SECRET_KEY: "sk_test_x", TEMPLATE_EDITING: "on" };
     expect(configError(development)).toMatch(
       /TEMPLATE_EDITORS names nobody, yet template editing is on \(TEMPLATE_EDITING=on\)\. .*user ids \(user_…/,
     );
+    // The emulator's printed env lines alone (an sk_test_ key with --instance development): the app starts.
     const offline = { ...valid, CLERK_SECRET_KEY: "sk_test_x", OFFLINE_EMULATOR: "on" };
-    expect(configError(offline)).toContain("editing is on (the offline emulator's default)");
-    expect(loadConfig({ ...offline, TEMPLATE_EDITING: "off" }).templateEditors.named).toEqual([]);
+    expect(configError({ ...offline, TEMPLATE_EDITING: "on" })).toContain("TEMPLATE_EDITORS names nobody");
+    expect(loadConfig(offline)).toMatchObject({
+      templateEditing: false,
+      templateEditingOffReason: "Template editing is off on this server: TEMPLATE_EDITORS names nobody.",
+    });
+    expect(loadConfig({ ...offline, TEMPLATE_EDITORS: "alice@example.com" })).toMatchObject({
+      templateEditing: true,
+      templateEditingOffReason: undefined,
+    });
+  });
+
+  it("says why editing is off: a production key, TEMPLATE_EDITING=off, or a development key not asked", () => {
+    const reason = (env: Record<string, string>) => loadConfig({ ...valid, ...env }).templateEditingOffReason;
+    expect(
+      reason({ CLERK_SECRET_KEY: "sk_live_x", OFFLINE_EMULATOR: "on", TEMPLATE_EDITORS: "alice@example.com" }),
+    ).toContain("production key (sk_live_)");
+    expect(reason({ CLERK_SECRET_KEY: "sk_test_x", TEMPLATE_EDITING: "off" })).toContain("TEMPLATE_EDITING=off");
+    expect(reason({ CLERK_SECRET_KEY: "sk_test_x" })).toContain("needs TEMPLATE_EDITING=on");
   });
 
   it("refuses TEMPLATE_EDITING=on with a production key, saying what to do instead", () => {

@@ -170,4 +170,29 @@ describe("POST /templates/previews", () => {
     expect([badName.status, (await badName.json()).code]).toEqual([400, "invalid_template"]);
     expect((await fetch(`${app.url}/templates/previews`)).status).toBe(405);
   });
+
+  it("charges its Backend API calls to the editor's share of Clerk's rate limit, and still revokes what it made", async () => {
+    // 30 calls per 10 s, 10 % each: Alice may make 3 (her memberships, then a session per account).
+    const limited = await startAppServer(appEnvFor(emulator, { CLERK_RATE_LIMIT: "30/10s" }));
+    onTestFinished(() => limited.stop());
+    const alice = await mintSessionToken(emulator, "sess_seed_alice");
+    const post = () =>
+      fetch(`${limited.url}/templates/previews`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${alice}`, Origin: limited.url },
+        body: new URLSearchParams({ template: "organization" }),
+      });
+    log.length = 0;
+    const first = await post();
+    const { previews } = (await first.json()) as Previews;
+    expect(previews.map(({ code }) => code)).toEqual(["user_rate_limited", "user_rate_limited"]);
+    expect(log.filter((line) => /^POST \/v1\/sessions\/sess_\w+\/tokens\/organization /.test(line))).toEqual([]);
+    expect(log.filter((line) => /^POST \/v1\/sessions\/sess_\w+\/revoke 200/.test(line))).toHaveLength(2);
+
+    log.length = 0;
+    const second = await post();
+    expect([second.status, (await second.json()).code]).toEqual([429, "user_rate_limited"]);
+    expect(Number(second.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(log.filter((line) => line.startsWith("GET /v1/users/"))).toEqual([]);
+  });
 });

@@ -72,25 +72,27 @@ function isNotOrganizationMember(error: unknown): boolean {
   );
 }
 
+/** 429 `user_rate_limited`: this user's share of Clerk's rate limit is spent, so Clerk was not called. */
+export function userRateLimited({ retryAfterSeconds, callsPerWindow, windowSeconds }: ClerkCallBudgetSpent): Response {
+  return apiError(
+    429,
+    {
+      message:
+        `You have used your share of this server's Clerk calls (${callsPerWindow} per ${windowSeconds} s per ` +
+        `user), so Clerk was not called. Retry after ${retryAfterSeconds} s.`,
+      code: "user_rate_limited",
+    },
+    { "Retry-After": String(retryAfterSeconds) },
+  );
+}
+
 /**
  * Turns whatever `sessions.getToken` threw into a deliberate JSON answer.
  * The client never sees Clerk's own text or anything about the secret key.
  */
 export function tokenErrorResponse(error: unknown, call: ClerkCall): Response {
   const { template } = call;
-  if (error instanceof ClerkCallBudgetSpent) {
-    const { retryAfterSeconds, callsPerWindow, windowSeconds } = error;
-    return apiError(
-      429,
-      {
-        message:
-          `You have used your share of this server's Clerk calls (${callsPerWindow} per ${windowSeconds} s per ` +
-          `user), so Clerk was not called. Retry after ${retryAfterSeconds} s.`,
-        code: "user_rate_limited",
-      },
-      { "Retry-After": String(retryAfterSeconds) },
-    );
-  }
+  if (error instanceof ClerkCallBudgetSpent) return userRateLimited(error);
   if (error instanceof ClerkTimeoutError) {
     log(`${error.message}: POST ${call.url}`);
     return apiError(504, { message: "Clerk took too long to answer. Try again shortly.", code: "clerk_timeout" });

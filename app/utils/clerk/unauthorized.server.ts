@@ -96,7 +96,7 @@ const SESSION_TOKEN_CATEGORIES = new Set(["cl_B7d4PD111AAA", "cl_I7d4PD111III"])
 /**
  * Whether a JWT's header says it is not a session token. Read without verifying:
  * whoever made the token, it is no session token. A token without `cat` (issued
- * before Clerk stamped it, or by the emulator) is left to the verification.
+ * before Clerk stamped it) is left to the verification.
  */
 export function isMarkedNotSessionToken(jwt: string): boolean {
   try {

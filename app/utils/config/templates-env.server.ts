@@ -54,21 +54,40 @@ export const templatesSchema = {
 type TemplatesVars = z.output<z.ZodObject<typeof templatesSchema>>;
 
 /**
- * Editing templates is on by default with the emulator, on request with a development instance,
- * and never with a production key (sk_live_), whatever asks for it: a slip would change live
- * tokens (docs/decisions/025-template-editors-and-the-emulator-marker.md).
+ * Whether the studio may edit templates, and if not, why, in words the pages show. On by default with
+ * the emulator once someone is named, on request with a development instance, and never with a
+ * production key (sk_live_), whatever asks for it: a slip would change live tokens
+ * (docs/decisions/025-template-editors-and-the-emulator-marker.md).
  */
-function templateEditingOf(setting: "on" | "off" | undefined, secretKey: string, offline: boolean): boolean {
-  const productionKey = secretKey.startsWith("sk_live_");
-  if (setting === "on" && productionKey) {
+function templateEditingOf(vars: TemplatesVars, secretKey: string, offline: boolean) {
+  const asked = vars.TEMPLATE_EDITING;
+  if (secretKey.startsWith("sk_live_")) {
+    if (asked === "on") {
+      throw new ConfigError([
+        "TEMPLATE_EDITING=on is refused with a production key (sk_live_): editing would change live tokens. " +
+          "Use a development instance's sk_test_ key, or unset TEMPLATE_EDITING.",
+      ]);
+    }
+    return off("this server's secret key is a production key (sk_live_), and editing would change live tokens");
+  }
+  if (asked === "off") return off("TEMPLATE_EDITING=off");
+  if (asked === undefined && !offline) return off("a development instance's sk_test_ key needs TEMPLATE_EDITING=on");
+  if (vars.TEMPLATE_EDITORS.length > 0) return { templateEditing: true, templateEditingOffReason: undefined };
+  // Asked for explicitly, nobody named is a mistake to stop at; by the emulator's default, only nobody to edit.
+  if (asked === "on") {
     throw new ConfigError([
-      "TEMPLATE_EDITING=on is refused with a production key (sk_live_): editing would change live tokens. " +
-        "Use a development instance's sk_test_ key, or unset TEMPLATE_EDITING.",
+      "TEMPLATE_EDITORS names nobody, yet template editing is on (TEMPLATE_EDITING=on). " +
+        "List who may create and edit templates: user ids (user_…, Clerk Dashboard → Users) or primary email " +
+        "addresses, separated by commas; or set TEMPLATE_EDITING=off.",
     ]);
   }
-  if (productionKey) return false;
-  return (setting ?? (offline ? "on" : "off")) === "on";
+  return off("TEMPLATE_EDITORS names nobody");
 }
+
+const off = (reason: string) => ({
+  templateEditing: false,
+  templateEditingOffReason: `Template editing is off on this server: ${reason}.`,
+});
 
 /** Who may edit: user ids as they are, email addresses compared without case. */
 function templateEditorsOf(entries: string[]) {
@@ -83,15 +102,7 @@ function templateEditorsOf(entries: string[]) {
 /** Which templates a request may name, whether the studio may write them, and who may. */
 export function templatesConfigOf(vars: TemplatesVars, clerk: { secretKey: string; usesOfflineEmulator: boolean }) {
   const everyInstanceTemplate = vars.CLERK_JWT_TEMPLATES.includes(EVERY_INSTANCE_TEMPLATE);
-  const templateEditing = templateEditingOf(vars.TEMPLATE_EDITING, clerk.secretKey, clerk.usesOfflineEmulator);
-  if (templateEditing && vars.TEMPLATE_EDITORS.length === 0) {
-    throw new ConfigError([
-      "TEMPLATE_EDITORS names nobody, yet template editing is on " +
-        `(${vars.TEMPLATE_EDITING === "on" ? "TEMPLATE_EDITING=on" : "the offline emulator's default"}). ` +
-        "List who may create and edit templates: user ids (user_…, Clerk Dashboard → Users) or primary email " +
-        "addresses, separated by commas; or set TEMPLATE_EDITING=off.",
-    ]);
-  }
+  const editing = templateEditingOf(vars, clerk.secretKey, clerk.usesOfflineEmulator);
   return {
     defaultTemplate: vars.CLERK_JWT_TEMPLATE,
     // The default template is always allowed, whatever the list says.
@@ -101,7 +112,7 @@ export function templatesConfigOf(vars: TemplatesVars, clerk: { secretKey: strin
     // With `*`, the instance's own list (refreshed) allows a name, besides the default template.
     everyInstanceTemplate,
     templateListRefreshMs: vars.TEMPLATE_LIST_REFRESH_SECONDS * 1000,
-    templateEditing,
+    ...editing,
     templateEditors: templateEditorsOf(vars.TEMPLATE_EDITORS),
   };
 }

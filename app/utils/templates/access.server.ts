@@ -53,8 +53,8 @@ export async function assertTemplateEditor(userId: string): Promise<void> {
   if (!config.templateEditing) {
     throw apiError(403, {
       message:
-        "Template editing is off. It is on with the offline emulator, and with a development instance's sk_test_ key " +
-        "and TEMPLATE_EDITING=on; never with a production key.",
+        `${config.templateEditingOffReason} Editing is on with the offline emulator, and with a development ` +
+        "instance's sk_test_ key and TEMPLATE_EDITING=on, for the users TEMPLATE_EDITORS names; never with a production key.",
       code: "template_editing_off",
     });
   }

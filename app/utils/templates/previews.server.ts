@@ -1,6 +1,7 @@
 import { clerkClient } from "~/utils/clerk/client.server";
 import { withinBudget } from "~/utils/clerk/budget.server";
 import { templateTokenCall, tokenErrorResponse } from "~/utils/clerk/errors.server";
+import { clerkCallBudgets } from "~/utils/clerk/user-shares.server";
 import { config } from "~/utils/config/config.server";
 import type { PreviewAccount, TemplatePreview, TemplatePreviews } from "~/templates/previews";
 
@@ -15,7 +16,14 @@ import type { PreviewAccount, TemplatePreview, TemplatePreviews } from "~/templa
 /** Each preview costs three Backend API calls; a development instance allows 100 per 10 s. */
 const MAX_PREVIEWED_ORGANIZATIONS = 5;
 
-const withinClerkBudget = <T>(call: () => Promise<T>) => withinBudget(call, config.apiTimeoutMs);
+const withinTimeBudget = <T>(call: () => Promise<T>) => withinBudget(call, config.apiTimeoutMs);
+
+/**
+ * A Backend API call on the user's behalf, within CLERK_API_TIMEOUT_MS and charged to their share of
+ * Clerk's rate limit: refused (429 user_rate_limited) before Clerk when the share is spent.
+ */
+const chargedCall = <T>(userId: string, call: () => Promise<T>) =>
+  withinTimeBudget(clerkCallBudgets.charged(userId, call));
 
 /** The answer the token route would give for this failure, as a preview shows it. */
 async function failedPreview(account: PreviewAccount, error: unknown, template: string): Promise<TemplatePreview> {
@@ -29,24 +37,26 @@ async function previewFor(userId: string, template: string, account: PreviewAcco
   const params = { userId, activeOrganizationId: account?.id };
   let sessionId: string;
   try {
-    sessionId = (await withinClerkBudget(() => clerkClient.sessions.createSession(params))).id;
+    sessionId = (await chargedCall(userId, () => clerkClient.sessions.createSession(params))).id;
   } catch (error) {
     return failedPreview(account, error, template);
   }
   try {
-    const token = await withinClerkBudget(() => clerkClient.sessions.getToken(sessionId, template));
+    const token = await chargedCall(userId, () => clerkClient.sessions.getToken(sessionId, template));
     return { account, jwt: token.jwt };
   } catch (error) {
     return failedPreview(account, error, template);
   } finally {
-    await withinClerkBudget(() => clerkClient.sessions.revokeSession(sessionId)).catch(() =>
+    // Counted but never refused: a session made for a preview is always revoked.
+    clerkCallBudgets.charge(userId);
+    await withinTimeBudget(() => clerkClient.sessions.revokeSession(sessionId)).catch(() =>
       console.error(`[templates] a preview session could not be revoked; it expires on its own`),
     );
   }
 }
 
 export async function previewTemplate(userId: string, template: string): Promise<TemplatePreviews> {
-  const memberships = await withinClerkBudget(() =>
+  const memberships = await chargedCall(userId, () =>
     clerkClient.users.getOrganizationMembershipList({ userId, limit: MAX_PREVIEWED_ORGANIZATIONS }),
   );
   const organizations: PreviewAccount[] = memberships.data.map(({ organization, role }) => ({

@@ -1,11 +1,11 @@
 import { withinBudget } from "~/utils/clerk/budget.server";
-import { ClerkCallBudgets } from "~/utils/clerk/call-budget.server";
 import {
   isTemplateNotFound,
   tokenErrorResponse,
   UnexpectedClerkAnswerError,
   templateTokenCall,
 } from "~/utils/clerk/errors.server";
+import { clerkCallBudgets } from "~/utils/clerk/user-shares.server";
 import { config } from "~/utils/config/config.server";
 import { refreshTemplateNames } from "~/utils/templates/instance-names.server";
 import { serverTimingOf } from "~/utils/tokens/cache.server";
@@ -22,12 +22,6 @@ import { localTokenCache as tokenCache, sharedTokenCache } from "~/utils/tokens/
  */
 
 const JWT_PATTERN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
-
-/** This process's buckets of Clerk calls, one per user (CLERK_RATE_LIMIT, CLERK_USER_SHARE_PERCENT). */
-const clerkCallBudgets = new ClerkCallBudgets({
-  callsPerWindow: config.clerkCallBudget.perProcess,
-  windowMs: config.clerkCallBudget.windowMs,
-});
 
 /** `Cache-Control: no-cache` on the request asks for a freshly minted token. */
 export function wantsFreshToken(request: Request): boolean {
