@@ -21,6 +21,7 @@ readOptions({
     PORT: "the app's port (default 3000)",
     WEB_CONCURRENCY: `how many workers (default ${DEFAULT_WORKERS})`,
     EMULATOR_PORT: "the offline emulator's port (default 4010)",
+    EMULATOR_DATA_DIR: "the offline emulator's data dir (default emulator/.data)",
     REDIS_SERVER: "the redis-server program (default /usr/bin/redis-server)",
   },
 });

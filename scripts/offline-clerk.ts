@@ -76,22 +76,43 @@ export function offlineSecretKey(): string {
   return `sk_test_${randomBytes(24).toString("base64url")}`;
 }
 
-/** The launchers' secret key, kept in the emulator's data dir so that a test folder's copy stays valid. */
-const LAUNCHER_SECRET_KEY_FILE = path.join(DEFAULT_DATA_DIR, "launcher-secret-key");
 /** The env lines of the emulator a launcher started, for a test folder of one's own (docs/testing.md). */
-export const LAUNCHED_ENV_FILE = path.join(DEFAULT_DATA_DIR, "app.env");
+export const launchedEnvFile = (dataDir: string) => path.join(dataDir, "app.env");
 
-/** The key in LAUNCHER_SECRET_KEY_FILE, made on the first start; launchers starting together agree on it. */
-function launcherSecretKey(): string {
-  const kept = existsSync(LAUNCHER_SECRET_KEY_FILE) ? readFileSync(LAUNCHER_SECRET_KEY_FILE, "utf8").trim() : "";
-  if (/^sk_test_[\w-]{16,}$/.test(kept)) return kept;
-  mkdirSync(DEFAULT_DATA_DIR, { recursive: true });
+/** The emulator's data dir (EMULATOR_DATA_DIR; tests give their own, so as not to touch a developer's). */
+function launcherDataDir(): string {
+  const dataDir = path.resolve(process.env.EMULATOR_DATA_DIR || DEFAULT_DATA_DIR);
   try {
-    writeFileSync(LAUNCHER_SECRET_KEY_FILE, offlineSecretKey(), { mode: 0o600, flag: kept ? "w" : "wx" });
+    mkdirSync(dataDir, { recursive: true });
+  } catch (error) {
+    exitWith(
+      `EMULATOR_DATA_DIR: the emulator's data dir ${dataDir} cannot be made (${(error as Error).message}). ` +
+        "Set EMULATOR_DATA_DIR to a writable folder, or unset it for emulator/.data.",
+    );
+  }
+  return dataDir;
+}
+
+/** The launchers' secret key, kept in the data dir so that a test folder's copy stays valid; made on the first start. */
+function launcherSecretKey(dataDir: string): string {
+  const file = path.join(dataDir, "launcher-secret-key");
+  const kept = existsSync(file) ? readFileSync(file, "utf8").trim() : "";
+  if (/^sk_test_[\w-]{16,}$/.test(kept)) return kept;
+  try {
+    // Launchers starting together agree on the first one written.
+    writeFileSync(file, offlineSecretKey(), { mode: 0o600, flag: kept ? "w" : "wx" });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
   }
-  return readFileSync(LAUNCHER_SECRET_KEY_FILE, "utf8").trim();
+  return readFileSync(file, "utf8").trim();
+}
+
+/** EMULATOR_PORT, checked: a port number, or the launcher stops with one message naming the variable. */
+function emulatorPort(): number {
+  const text = process.env.EMULATOR_PORT ?? "4010";
+  const port = Number(text);
+  if (/^\d+$/.test(text.trim()) && port >= 1 && port <= 65_535) return port;
+  return exitWith(`EMULATOR_PORT must be a port number from 1 to 65535, such as 4010, not "${text}".`);
 }
 
 /**
@@ -112,19 +133,21 @@ export function offlineClerkEnv(emulator: RunningEmulator): Record<string, strin
 
 /** Starts the emulator, points this process's environment at it and says so. */
 export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator> {
-  const port = Number(process.env.EMULATOR_PORT ?? 4010);
+  const port = emulatorPort();
   await assertPortFree(port, "EMULATOR_PORT");
+  const dataDir = launcherDataDir();
   // Clerk's session webhooks, to the app's endpoint: sign-outs and revocations reach it at once.
   const emulator = await startEmulator({
     port,
-    secretKey: launcherSecretKey(),
+    dataDir,
+    secretKey: launcherSecretKey(dataDir),
     webhooks: { url: `${appUrl}/api/webhooks/clerk` },
     // Beside the app's lines ([server], [worker N]); the app logs the Frontend API requests it proxies.
     log: (line) => console.log(`[emulator] ${line}`),
     logProxiedRequests: false,
   });
   const appPort = new URL(appUrl).port;
-  await writeEnvFile(LAUNCHED_ENV_FILE, appEnvOf(emulator, process.env.CLERK_PROXY_URL ?? PROXY_PATH));
+  await writeEnvFile(launchedEnvFile(dataDir), appEnvOf(emulator, process.env.CLERK_PROXY_URL ?? PROXY_PATH));
   Object.assign(process.env, offlineClerkEnv(emulator), {
     // Session tokens are accepted from the app's own pages only, by either name of this machine.
     CLERK_AUTHORIZED_PARTIES:
@@ -137,7 +160,7 @@ export async function startOfflineClerk(appUrl: string): Promise<RunningEmulator
       `  Emulator: ${emulator.url}`,
       `  App:      ${appUrl}`,
       `  ${SIGN_IN_HINT}`,
-      `  Its env lines, for tests of your own (@clerk/testing): ${path.relative(process.cwd(), LAUNCHED_ENV_FILE)}`,
+      `  Its env lines, for tests of your own (@clerk/testing): ${path.relative(process.cwd(), launchedEnvFile(dataDir))}`,
       "",
     ].join("\n"),
   );

@@ -12,6 +12,7 @@ readOptions({
   environment: {
     PORT: "the app's port (default 3000)",
     EMULATOR_PORT: "the offline emulator's port (default 4010)",
+    EMULATOR_DATA_DIR: "the offline emulator's data dir (default emulator/.data)",
   },
 });
 

@@ -1,6 +1,7 @@
 import { rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { freePort, REPO_ROOT, spawnNpm, waitUntilServed } from "../../support/app-server";
+import { makeTempDir } from "../../support/temp-dir";
 import { expect, test } from "./fixtures";
 
 /**
@@ -18,11 +19,13 @@ test("npm run dev reloads the open page after a route file changes, with no conn
 }) => {
   test.setTimeout(180_000);
   const [port, emulatorPort] = [await freePort(), await freePort()];
+  const dataDir = await makeTempDir();
   writeFileSync(PROBE_ROUTE, probeRoute("Before the edit"));
   const dev = spawnNpm(["run", "dev"], {
     NODE_ENV: "development",
     PORT: String(port),
     EMULATOR_PORT: String(emulatorPort),
+    EMULATOR_DATA_DIR: dataDir.dir,
   });
   const refused: string[] = [];
   page.on("requestfailed", (request) => refused.push(`${request.url()}: ${request.failure()?.errorText}`));
@@ -58,5 +61,6 @@ test("npm run dev reloads the open page after a route file changes, with no conn
     rmSync(PROBE_ROUTE, { force: true });
     process.kill(-dev.child.pid!, "SIGINT");
     await dev.exited;
+    await dataDir.remove();
   }
 });

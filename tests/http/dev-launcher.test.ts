@@ -1,14 +1,22 @@
 import { once } from "node:events";
-import { readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createConnection, createServer, type AddressInfo } from "node:net";
 import { parseEnv } from "node:util";
-import { describe, expect, it } from "vitest";
-import { LAUNCHED_ENV_FILE } from "../../scripts/offline-clerk";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { launchedEnvFile } from "../../scripts/offline-clerk";
 import { freePort, spawnNpm, waitUntilServed } from "../../support/app-server";
+import { makeTempDir } from "../../support/temp-dir";
+
+/** The emulators' data dir here: a developer's own (emulator/.data) is left alone. */
+let dataDir: Awaited<ReturnType<typeof makeTempDir>>;
+beforeAll(async () => {
+  dataDir = await makeTempDir();
+});
+afterAll(() => dataDir.remove());
 
 /** `npm run <script>` with exactly this environment (plus PATH), in its own process group. */
 const runScript = (script: string, env: Record<string, string>) =>
-  spawnNpm(["run", script], { NODE_ENV: "development", ...env });
+  spawnNpm(["run", script], { NODE_ENV: "development", EMULATOR_DATA_DIR: dataDir.dir, ...env });
 
 function isListening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -36,7 +44,7 @@ describe.each(["dev", "start:offline"])("npm run %s", (script) => {
       expect(dev.output()).toContain("alice@example.com / alice-password-1");
       expect(await isListening(emulatorPort)).toBe(true);
       // A test folder of one's own copies these lines: its clerkSetup() gets a testing token with them.
-      const launched = parseEnv(await readFile(LAUNCHED_ENV_FILE, "utf8")) as Record<string, string>;
+      const launched = parseEnv(await readFile(launchedEnvFile(dataDir.dir), "utf8")) as Record<string, string>;
       const testingToken = await fetch(`http://127.0.0.1:${emulatorPort}/v1/testing_tokens`, {
         method: "POST",
         headers: { Authorization: `Bearer ${launched.CLERK_SECRET_KEY}` },
@@ -81,6 +89,22 @@ describe("npm run dev", () => {
     } finally {
       blocker.close();
     }
+  });
+
+  it("stops with one message naming EMULATOR_PORT or EMULATOR_DATA_DIR when either is unusable", async () => {
+    const badPort = runDev({ PORT: String(await freePort()), EMULATOR_PORT: "40x" });
+    expect((await badPort.exited)[0]).toBe(1);
+    expect(badPort.output()).toContain('EMULATOR_PORT must be a port number from 1 to 65535, such as 4010, not "40x".');
+    const file = `${dataDir.dir}/a-file`;
+    await writeFile(file, "");
+    const badDir = runDev({
+      PORT: String(await freePort()),
+      EMULATOR_PORT: String(await freePort()),
+      EMULATOR_DATA_DIR: `${file}/data`,
+    });
+    expect((await badDir.exited)[0]).toBe(1);
+    expect(badDir.output()).toContain("EMULATOR_DATA_DIR: the emulator's data dir");
+    expect(badDir.output()).not.toMatch(/^\s+at /m);
   });
 
   it("with one key only stops with an error naming the other", async () => {

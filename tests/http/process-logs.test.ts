@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from "vitest";
 import { freePort, spawnNpm, startAppServer, waitUntilServed } from "../../support/app-server";
 import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
+import { makeTempDir } from "../../support/temp-dir";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
 
 // What the server's processes write, as a terminal or a log collector sees it (issue 24 item 10).
@@ -60,7 +61,13 @@ describe("npm start", () => {
 describe("npm run start:offline", () => {
   it("logs a proxied Frontend API request once, by the app's server, and the emulator's own lines as [emulator]", async () => {
     const [port, emulatorPort] = [await freePort(), await freePort()];
-    const offline = spawnNpm(["run", "start:offline"], { PORT: String(port), EMULATOR_PORT: String(emulatorPort) });
+    const dataDir = await makeTempDir();
+    onTestFinished(() => dataDir.remove());
+    const offline = spawnNpm(["run", "start:offline"], {
+      PORT: String(port),
+      EMULATOR_PORT: String(emulatorPort),
+      EMULATOR_DATA_DIR: dataDir.dir,
+    });
     try {
       await waitUntilServed(`http://127.0.0.1:${port}/healthz`, offline, 60_000);
       const response = await fetch(`http://127.0.0.1:${port}/__clerk/v1/environment`);
