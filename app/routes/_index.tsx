@@ -5,9 +5,9 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { TokenExplorer } from "~/components/TokenExplorer";
 import { config } from "~/utils/config/config.server";
 import { allowedTemplateNames } from "~/utils/templates/instance-names.server";
-import studioStyles from "~/studio.css";
+import tokenViewStyles from "~/token-view.css";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: studioStyles }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: tokenViewStyles }];
 
 export async function loader(args: LoaderFunctionArgs) {
   const { userId } = await getAuth(args, authOptions);

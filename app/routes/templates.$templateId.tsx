@@ -5,6 +5,7 @@ import { TemplateStudio } from "~/components/TemplateStudio";
 import { readForm } from "~/utils/http/form.server";
 import { apiError, jsonResponse } from "~/utils/http/responses.server";
 import studioStyles from "~/studio.css";
+import tokenViewStyles from "~/token-view.css";
 import { refreshTemplateNames } from "~/utils/templates/instance-names.server";
 import { getInstanceTemplate, saveInstanceTemplate, templateApiErrorResponse } from "~/utils/templates/catalog.server";
 import {
@@ -16,7 +17,10 @@ import {
 import { parseTemplateForm } from "~/utils/templates/form.server";
 
 export const meta: MetaFunction = () => [{ title: "Template studio" }];
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: studioStyles }];
+export const links: LinksFunction = () => [
+  { rel: "stylesheet", href: tokenViewStyles },
+  { rel: "stylesheet", href: studioStyles },
+];
 
 /** `/templates/new` creates; any other id is a template's id, which Clerk makes of letters, digits and `_`. */
 const NEW = "new";

@@ -7,13 +7,13 @@ import { DecodedToken } from "~/components/DecodedToken";
 import { MintedFor } from "~/components/MintedFor";
 import { RouteErrorBox, useRouteErrorBody } from "~/components/RouteErrorBox";
 import { tokenOrganizationOf } from "~/explorer/token-organization";
-import studioStyles from "~/studio.css";
+import tokenViewStyles from "~/token-view.css";
 import { clerkClient } from "~/utils/clerk/client.server";
 import { allowedTemplate } from "~/utils/tokens/templates.server";
 import { reuseTemplateToken } from "~/utils/tokens/reuse.server";
 import { checkSignature } from "~/utils/tokens/signature.server";
 
-export const links: LinksFunction = () => [{ rel: "stylesheet", href: studioStyles }];
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: tokenViewStyles }];
 
 /** `/tokens/:template?fresh`: a newly minted token instead of the one the server is reusing. */
 const FRESH = "fresh";
