@@ -71,7 +71,9 @@ function environmentHint(command: CommandSpec, optionName: string): string {
 
 /** Stops the script with `message` and where to find the usage: exit 1, no stack trace. */
 export function failOption(command: Pick<CommandSpec, "name">, message: string): never {
-  return exitWith(`${command.name}: ${message}\nRun \`${command.name} -- --help\` for the options.`);
+  // npm passes options to the script after `--`; a command run directly takes them as they are.
+  const help = command.name.startsWith("npm ") ? "-- --help" : "--help";
+  return exitWith(`${command.name}: ${message}\nRun \`${command.name} ${help}\` for the options.`);
 }
 
 /** Reads the command line by `command`'s options; prints the usage and exits on --help, fails on a wrong option. */

@@ -26,10 +26,15 @@ import { writeSeedWithSessions } from "../support/seed-sessions";
 import { makeTempDir } from "../support/temp-dir";
 import { exitWith } from "../server/read-config";
 import { percentile } from "./bench/statistics";
+import { readOptions } from "./command-line";
 
-const USAGE = `npx tsx scripts/redis-slow-or-down.ts (after npm run build; no options, about a minute)
-Prints how shared reuse meets a Redis that is late and one that is down: the figures behind
-docs/decisions/021-shared-reuse-under-load.md. Starts its own emulator, redis-server and fleet on 127.0.0.1.`;
+readOptions({
+  name: "npx tsx scripts/redis-slow-or-down.ts",
+  summary:
+    "After npm run build; about a minute. Prints how shared reuse meets a Redis that is late and one that is\n" +
+    "down: the figures behind docs/decisions/021-shared-reuse-under-load.md. Starts its own emulator,\n" +
+    "redis-server and fleet on 127.0.0.1.",
+});
 
 const WORKERS = 4;
 const SESSIONS = 200;
@@ -176,10 +181,5 @@ async function main() {
   }
 }
 
-if (process.argv.length > 2) {
-  console.log(USAGE);
-  process.exitCode = ["--help", "-h"].includes(process.argv[2]!) ? 0 : 1;
-} else {
-  if (!existsSync("build/server.js")) exitWith("build/server.js is missing: run `npm run build` first.");
-  await main();
-}
+if (!existsSync("build/server.js")) exitWith("build/server.js is missing: run `npm run build` first.");
+await main();
