@@ -87,8 +87,8 @@ describe("templates._index loader", () => {
       request: new Request("http://127.0.0.1:3000/templates", { headers: { Authorization: `Bearer ${sessionToken}` } }),
       params: {},
       context: {},
-    })) as { templates: Array<{ name: string }>; editing: boolean };
-    expect(data.editing).toBe(true);
+    })) as { templates: Array<{ name: string }>; access: string; editingOff?: string };
+    expect(data).toMatchObject({ access: "editor", editingOff: undefined });
     expect(data.templates.map((template) => template.name)).toEqual([
       "test",
       "profile",

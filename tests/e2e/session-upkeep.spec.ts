@@ -11,7 +11,7 @@ import { setTimeout as sleep } from "node:timers/promises";
  * Short-lived session tokens (an emulator option) so that refreshes and an
  * expired `__session` happen within the test.
  */
-const SESSION_TOKEN_LIFETIME_S = 20;
+const SESSION_TOKEN_LIFETIME_S = 12;
 
 let emulator: TestEmulator;
 let app: AppServer;

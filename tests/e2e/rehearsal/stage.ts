@@ -32,7 +32,7 @@ const SITE = "example.test";
 // port (@clerk/shared's isDevOrStagingUrl compares the whole host), so it must be https on 443.
 const DEVELOPMENT_FRONTEND_API = "rehearsal-otter-12.clerk.accounts.dev";
 /** Short-lived session tokens, so that one expires within a test and the handshake renews it. */
-export const SESSION_TOKEN_LIFETIME_S = 20;
+export const SESSION_TOKEN_LIFETIME_S = 12;
 
 /** An https server for this name that hands every request to the app over http, as a load balancer does. */
 async function tlsFront(hostname: string) {
