@@ -1,6 +1,6 @@
 import { clerkClient } from "~/utils/clerk/client.server";
 import { withinBudget } from "~/utils/clerk/budget.server";
-import { templateTokenCall, tokenErrorResponse } from "~/utils/clerk/errors.server";
+import { templateTokenCall, tokenErrorResponse, type ClerkCall } from "~/utils/clerk/errors.server";
 import { clerkCallBudgets } from "~/utils/clerk/user-shares.server";
 import { config } from "~/utils/config/config.server";
 import type { PreviewAccount, TemplatePreview, TemplatePreviews } from "~/templates/previews";
@@ -25,9 +25,9 @@ const withinTimeBudget = <T>(call: () => Promise<T>) => withinBudget(call, confi
 const chargedCall = <T>(userId: string, call: () => Promise<T>) =>
   withinTimeBudget(clerkCallBudgets.charged(userId, call));
 
-/** The answer the token route would give for this failure, as a preview shows it. */
-async function failedPreview(account: PreviewAccount, error: unknown, template: string): Promise<TemplatePreview> {
-  const answer = tokenErrorResponse(error, templateTokenCall(template, config.apiUrl));
+/** The answer the token route would give for this failure, as a preview shows it; the log names the call that failed. */
+async function failedPreview(account: PreviewAccount, error: unknown, call: ClerkCall): Promise<TemplatePreview> {
+  const answer = tokenErrorResponse(error, call);
   const { code, message } = (await answer.json()) as { code?: string; message: string };
   return { account, status: answer.status, code: code ?? "unauthorized", message };
 }
@@ -39,13 +39,13 @@ async function previewFor(userId: string, template: string, account: PreviewAcco
   try {
     sessionId = (await chargedCall(userId, () => clerkClient.sessions.createSession(params))).id;
   } catch (error) {
-    return failedPreview(account, error, template);
+    return failedPreview(account, error, { template, url: `${config.apiUrl}/v1/sessions` });
   }
   try {
     const token = await chargedCall(userId, () => clerkClient.sessions.getToken(sessionId, template));
     return { account, jwt: token.jwt };
   } catch (error) {
-    return failedPreview(account, error, template);
+    return failedPreview(account, error, templateTokenCall(template, config.apiUrl));
   } finally {
     // Counted but never refused: a session made for a preview is always revoked.
     clerkCallBudgets.charge(userId);
