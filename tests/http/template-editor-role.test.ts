@@ -93,3 +93,34 @@ describe("TEMPLATE_EDITOR_ROLE=admin, nobody in TEMPLATE_EDITORS", () => {
     }
   });
 });
+
+describe("with the public metadata in the session token (Clerk's basic RBAC guide)", () => {
+  let customized: TestEmulator;
+  let server: AppServer;
+  const backendCalls: string[] = [];
+  beforeAll(async () => {
+    customized = await startLaunchedEmulator({
+      sessionTokenClaims: { metadata: "{{user.public_metadata}}" },
+      log: (line) => backendCalls.push(line),
+    });
+    server = await startAppServer(appEnvFor(customized, ROLE_ENV));
+  });
+  afterAll(async () => {
+    await server?.stop();
+    await customized?.stop();
+  });
+
+  it("reads the role from the token, without a users call: Bob's next token after the grant lets him save", async () => {
+    const before = await mintSessionToken(customized, "sess_seed_bob");
+    await expectNotAnEditor(await save(server, before));
+    await callBackendApi(customized, "PATCH", `/v1/users/${BOB}/metadata`, {
+      body: { public_metadata: { role: "admin" } },
+    });
+    // clerk-js fetches a new session token every minute: this is the next one.
+    const after = await mintSessionToken(customized, "sess_seed_bob");
+    expect(decodeJwt(after)).toMatchObject({ metadata: { role: "admin" } });
+    expect((await save(server, after)).status).toBe(200);
+    const bobsCalls = backendCalls.filter((line) => line.includes(`/v1/users/${BOB}`));
+    expect(bobsCalls.map((line) => line.split(" ")[0])).toEqual(["PATCH"]);
+  });
+});
