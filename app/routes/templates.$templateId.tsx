@@ -46,8 +46,7 @@ const readTemplate = (templateId: string) =>
 
 // GET /templates/new, /templates/:id: the studio (its form and its export), for template editors only.
 export async function loader(args: LoaderFunctionArgs) {
-  const { userId } = await requireSignedInPage(args);
-  await assertTemplateEditor(userId);
+  await assertTemplateEditor(await requireSignedInPage(args));
   const templateId = templateIdOf(args.params.templateId);
   if (templateId === undefined) return { template: { ...STARTER, id: undefined } };
   const template = await readTemplate(templateId);
@@ -57,8 +56,7 @@ export async function loader(args: LoaderFunctionArgs) {
 
 // POST: creates or updates the template through the Backend API, then lets the token route allow it.
 export async function action(args: ActionFunctionArgs) {
-  const { userId } = await requireSignedInPost(args);
-  await assertTemplateEditor(userId);
+  await assertTemplateEditor(await requireSignedInPost(args));
   const templateId = templateIdOf(args.params.templateId);
   const parsed = parseTemplateForm(await readForm(args.request));
   if ("findings" in parsed) {

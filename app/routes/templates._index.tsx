@@ -5,7 +5,7 @@ import { config } from "~/utils/config/config.server";
 import studioStyles from "~/studio.css";
 import { listInstanceTemplates, templateApiErrorResponse } from "~/utils/templates/catalog.server";
 import { allowedTemplateNames } from "~/utils/templates/instance-names.server";
-import { mayEditTemplates, requireSignedInPage } from "~/utils/templates/access.server";
+import { mayEditTemplates, requireSignedInPage, templateEditorsInWords } from "~/utils/templates/access.server";
 import type { TemplateSummary } from "~/templates/summary";
 
 export const meta: MetaFunction = () => [{ title: "JWT templates" }];
@@ -14,18 +14,18 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: studioStyl
 // GET /templates: for template editors, the instance's JWT templates from the Backend API
 // (`GET /v1/jwt_templates`); for everyone else, only the names the token route serves, and no claims.
 export async function loader(args: LoaderFunctionArgs) {
-  const { userId } = await requireSignedInPage(args);
-  const editors = config.templateEditors.named;
-  if (!(await mayEditTemplates(userId))) {
+  const signedIn = await requireSignedInPage(args);
+  if (!(await mayEditTemplates(signedIn))) {
     const names = await allowedTemplateNames().catch((error: unknown) => {
       throw templateApiErrorResponse(error);
     });
+    const editors = config.templateEditing ? templateEditorsInWords() : "";
     return { access: "reader" as const, editingOff: config.templateEditingOffReason, editors, names };
   }
   const templates = await listInstanceTemplates().catch((error: unknown) => {
     throw templateApiErrorResponse(error);
   });
-  return { access: "editor" as const, editingOff: undefined, editors, templates };
+  return { access: "editor" as const, editingOff: undefined, templates };
 }
 
 function TokenLink({ name }: { name: string }) {
@@ -73,12 +73,12 @@ function TemplateCard({ template }: { template: TemplateSummary }) {
   );
 }
 
-function WhoMayEdit({ editingOff, editors }: { editingOff: string | undefined; editors: string[] }) {
+function WhoMayEdit({ editingOff, editors }: { editingOff: string | undefined; editors: string }) {
   if (editingOff) {
     return <p data-testid="who-may-edit">{editingOff} This list shows the templates the token route serves you.</p>;
   }
   const line =
-    `Only template editors may create, edit or export templates: ${editors.join(", ")} (TEMPLATE_EDITORS). ` +
+    `Only template editors may create, edit or export templates: ${editors}. ` +
     "You are not one of them, so there is no Edit button, and this list shows only the templates the token route serves you.";
   return <p data-testid="who-may-edit">{line}</p>;
 }
@@ -110,7 +110,7 @@ export default function Templates() {
       <h1>JWT templates</h1>
       <p data-testid="who-may-edit">
         The templates this Clerk instance has. Each one&apos;s token is a click away in the explorer. You may create and
-        edit them: TEMPLATE_EDITORS names you.
+        edit them: you are a template editor here.
       </p>
       <p>
         <Link className="button" to="/templates/new">

@@ -15,13 +15,13 @@ import { previewTemplate } from "~/utils/templates/previews.server";
  * development instances, and spends several Backend API calls, charged to the user's share of Clerk's rate limit.
  */
 export async function action(args: ActionFunctionArgs) {
-  const { userId } = await requireSignedInPost(args);
-  await assertTemplateEditor(userId);
+  const signedIn = await requireSignedInPost(args);
+  await assertTemplateEditor(signedIn);
   const template = (await readForm(args.request)).get("template");
   if (typeof template !== "string" || !TEMPLATE_NAME_PATTERN.test(template)) {
     throw apiError(400, { message: "Send a template name in the template form field.", code: "invalid_template" });
   }
-  const previews = await previewTemplate(userId, template).catch((error: unknown) => {
+  const previews = await previewTemplate(signedIn.userId, template).catch((error: unknown) => {
     throw error instanceof ClerkCallBudgetSpent ? userRateLimited(error) : templateApiErrorResponse(error);
   });
   return jsonResponse(previews, 200);

@@ -1,6 +1,7 @@
 import { parseArgs } from "node:util";
 import { z } from "zod";
 import { parseRateLimit } from "./faults";
+import type { JsonObject } from "./store/json";
 import { DEFAULT_DATA_DIR, DEFAULT_HOST, DEFAULT_PORT, startEmulator } from "./index";
 import { appEnvOf, emulatorEnv, formatEnvLines, writeEnvFile } from "./print-env";
 
@@ -19,6 +20,8 @@ Options:
   --data-dir <dir>              where the instance key and the state are kept (default emulator/.data)
   --seed <file>                 seed file (default emulator/src/seed.json)
   --session-token-lifetime <s>  session token lifetime in seconds (default 60)
+  --session-token-claims <json> claims every session token carries, with shortcodes, as Clerk's Dashboard
+                                customizes them (e.g. '{"metadata":"{{user.public_metadata}}"}')
   --latency-ms <ms>             simulated Clerk round trip per Backend API call (default 0)
 
 Faults in Backend API calls (also changeable at run time: PUT /__emulator/faults with the secret key):
@@ -45,6 +48,15 @@ function numberFlag(name: string, value: string | undefined): number | undefined
   return number;
 }
 
+function jsonFlag(name: string, value: string | undefined): JsonObject | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return JSON.parse(value) as JsonObject;
+  } catch {
+    throw new Error(`--${name} must be a JSON object, such as '{"metadata":"{{user.public_metadata}}"}'.`);
+  }
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -57,6 +69,7 @@ async function main(): Promise<void> {
       "data-dir": { type: "string" },
       seed: { type: "string" },
       "session-token-lifetime": { type: "string" },
+      "session-token-claims": { type: "string" },
       "latency-ms": { type: "string" },
       "jitter-ms": { type: "string" },
       "rate-limit": { type: "string" },
@@ -112,6 +125,7 @@ async function main(): Promise<void> {
     secretKey: values["secret-key"],
     seedFile: values.seed,
     sessionTokenLifetimeSeconds: numberFlag("session-token-lifetime", values["session-token-lifetime"]),
+    sessionTokenClaims: jsonFlag("session-token-claims", values["session-token-claims"]),
     latencyMs: numberFlag("latency-ms", values["latency-ms"]),
     faults: {
       jitterMs: numberFlag("jitter-ms", values["jitter-ms"]),

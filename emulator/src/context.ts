@@ -1,5 +1,6 @@
 import type { JWK } from "jose";
 import type { EmulatorStore } from "./store";
+import type { JsonObject } from "./store/json";
 import type { CookieScope } from "./routes/frontend/cookies";
 import type { DevBrowsers } from "./tokens/dev-browser";
 import type { InstanceKind } from "./tokens/keys";
@@ -12,6 +13,8 @@ export interface EmulatorContext {
   issuer: TokenIssuer;
   publicJwk: JWK;
   sessionTokenLifetimeSeconds: number;
+  /** The instance's session token customization: claims with shortcodes, rendered for each token's user. */
+  sessionTokenClaims: JsonObject;
   /** The suffix of the instance's cookie names, from its publishable key (see cookieSuffix). */
   cookieSuffix: string;
   /** Announces ended, removed and revoked sessions to the configured webhook endpoint, if any. */

@@ -6,6 +6,9 @@ import { getRequestListener, type Http2Bindings, type HttpBindings } from "@hono
 import type { JWK } from "jose";
 import { z } from "zod";
 import { readSeedFile, storeFromSeed } from "./seed";
+import type { JsonObject } from "./store/json";
+import { assertValidClaims } from "./tokens/jwt-template";
+import { jsonObject } from "./validation";
 import { persistState, stateFileFor } from "./store/persistence";
 import { FaultInjector, type FaultsInput } from "./faults";
 import { cookieSuffix, type CookieScope } from "./routes/frontend/cookies";
@@ -50,6 +53,11 @@ export interface EmulatorOptions {
   persist?: boolean;
   /** Default 60. */
   sessionTokenLifetimeSeconds?: number;
+  /**
+   * Claims every session token carries, with the shortcodes JWT templates take: Clerk's session token
+   * customization (Dashboard → Sessions), e.g. `{"metadata": "{{user.public_metadata}}"}`. Default none.
+   */
+  sessionTokenClaims?: JsonObject;
   /** Simulated Clerk round trip added to every Backend API call except /v1/jwks. Default 0. */
   latencyMs?: number;
   /** Faults injected into Backend API calls (errors, rate limits, resets, hangs…). Default none. */
@@ -117,6 +125,7 @@ const optionsSchema = z.object({
   seedFile: z.string().default(DEFAULT_SEED_FILE),
   persist: z.boolean().default(true),
   sessionTokenLifetimeSeconds: z.int().min(1).default(60),
+  sessionTokenClaims: jsonObject.refine(hasValidShortcodes, "must be claims whose shortcodes are valid").default({}),
   latencyMs: z.number().min(0).default(0),
   faults: z.custom<FaultsInput>((value) => typeof value === "object" && value !== null).default({}),
   log: z.custom<(line: string) => void>((value) => typeof value === "function").default(() => console.log),
@@ -125,6 +134,15 @@ const optionsSchema = z.object({
     .object({ url: z.url(), signingSecret: z.string().startsWith("whsec_").default(newSigningSecret) })
     .optional(),
 });
+
+function hasValidShortcodes(claims: JsonObject): boolean {
+  try {
+    assertValidClaims(claims);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Starts an offline Clerk emulator with its own freshly seeded store. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
@@ -178,6 +196,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     issuer,
     publicJwk,
     sessionTokenLifetimeSeconds: settings.sessionTokenLifetimeSeconds,
+    sessionTokenClaims: settings.sessionTokenClaims,
     cookieSuffix: cookieSuffix(identity.publishableKey),
     webhooks: settings.webhooks ? webhookSender(settings.webhooks, settings.log) : NO_WEBHOOKS,
     instanceKind: settings.instance,

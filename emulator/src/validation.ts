@@ -58,6 +58,12 @@ export function parseParams<T>(params: unknown, schema: z.ZodType<T>): Parsed<T>
 }
 
 function toClerkError(issue: z.core.$ZodIssue): ClerkError {
+  if (issue.code === "unrecognized_keys") {
+    // A strict schema's extra parameter (one error each in Clerk; the first here).
+    const key = [...issue.path, issue.keys[0]].join(".");
+    const longMessage = `${key} is not a valid parameter for this request.`;
+    return { code: "form_param_unknown", message: "is unknown", long_message: longMessage, meta: { param_name: key } };
+  }
   const paramName = issue.path.join(".");
   const meta = { param_name: paramName };
   if (issue.code === "invalid_type" && issue.input === undefined) {

@@ -94,19 +94,38 @@ describe("loadConfig", () => {
   it("refuses to start with TEMPLATE_EDITING=on and no TEMPLATE_EDITORS; by the emulator's default, editing is off", () => {
     const development = { ...valid, CLERK_SECRET_KEY: "sk_test_x", TEMPLATE_EDITING: "on" };
     expect(configError(development)).toMatch(
-      /TEMPLATE_EDITORS names nobody, yet template editing is on \(TEMPLATE_EDITING=on\)\. .*user ids \(user_…/,
+      /TEMPLATE_EDITORS names nobody and TEMPLATE_EDITOR_ROLE is unset, yet template editing is on \(TEMPLATE_EDITING=on\)\. .*user ids \(user_….*TEMPLATE_EDITOR_ROLE to the public metadata role/,
     );
     // The emulator's printed env lines alone (an sk_test_ key with --instance development): the app starts.
     const offline = { ...valid, CLERK_SECRET_KEY: "sk_test_x", OFFLINE_EMULATOR: "on" };
     expect(configError({ ...offline, TEMPLATE_EDITING: "on" })).toContain("TEMPLATE_EDITORS names nobody");
     expect(loadConfig(offline)).toMatchObject({
       templateEditing: false,
-      templateEditingOffReason: "Template editing is off on this server: TEMPLATE_EDITORS names nobody.",
+      templateEditingOffReason:
+        "Template editing is off on this server: TEMPLATE_EDITORS names nobody and TEMPLATE_EDITOR_ROLE is unset.",
     });
     expect(loadConfig({ ...offline, TEMPLATE_EDITORS: "alice@example.com" })).toMatchObject({
       templateEditing: true,
       templateEditingOffReason: undefined,
     });
+  });
+
+  it("counts TEMPLATE_EDITOR_ROLE as naming editors, and never with an sk_live_ key", () => {
+    const role = { ...valid, CLERK_SECRET_KEY: "sk_test_x", TEMPLATE_EDITOR_ROLE: " admin " };
+    expect(loadConfig({ ...role, TEMPLATE_EDITING: "on" })).toMatchObject({
+      templateEditing: true,
+      templateEditors: { userIds: [], emails: [], named: [], role: "admin" },
+    });
+    expect(loadConfig({ ...role, OFFLINE_EMULATOR: "on" }).templateEditing).toBe(true);
+    expect(
+      loadConfig({ ...role, TEMPLATE_EDITORS: "user_seed_alice", OFFLINE_EMULATOR: "on" }).templateEditors,
+    ).toMatchObject({
+      userIds: ["user_seed_alice"],
+      role: "admin",
+    });
+    expect(loadConfig({ ...valid, OFFLINE_EMULATOR: "on", TEMPLATE_EDITOR_ROLE: "admin" }).templateEditing).toBe(false);
+    expect(configError({ ...valid, TEMPLATE_EDITOR_ROLE: "admin", TEMPLATE_EDITING: "on" })).toContain("sk_live_");
+    expect(loadConfig(valid).templateEditors.role).toBeUndefined();
   });
 
   it("says why editing is off: a production key, TEMPLATE_EDITING=off, or a development key not asked", () => {
@@ -137,6 +156,16 @@ describe("loadConfig", () => {
     ["OFFLINE_EMULATOR", { OFFLINE_EMULATOR: "yes" }, /OFFLINE_EMULATOR must be on only where the offline emulator/],
     ["TEMPLATE_EDITORS", { TEMPLATE_EDITORS: "alice" }, /TEMPLATE_EDITORS\.0 must be user ids \(user_…/],
     ["TEMPLATE_EDITORS", { TEMPLATE_EDITORS: "user_x,user-y" }, /TEMPLATE_EDITORS\.1 must be user ids/],
+    [
+      "TEMPLATE_EDITOR_ROLE",
+      { TEMPLATE_EDITOR_ROLE: "org:admin" },
+      /TEMPLATE_EDITOR_ROLE must be a value of the users' public metadata role, such as admin, not an organization role \(org:…\): any user may create an organization/,
+    ],
+    [
+      "TEMPLATE_EDITOR_ROLE",
+      { TEMPLATE_EDITOR_ROLE: "site admin" },
+      /TEMPLATE_EDITOR_ROLE must be the public metadata role/,
+    ],
     ["CLERK_RATE_LIMIT", { CLERK_RATE_LIMIT: "1000" }, /CLERK_RATE_LIMIT must be your instance's .* such as 1000\/10s/],
     ["CLERK_RATE_LIMIT", { CLERK_RATE_LIMIT: "0/10s" }, /CLERK_RATE_LIMIT must be/],
     [

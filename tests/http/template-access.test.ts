@@ -152,7 +152,9 @@ describe("start-up", () => {
       TEMPLATE_EDITORS: "",
     });
     expect(code).not.toBe(0);
-    expect(output).toContain("TEMPLATE_EDITORS names nobody, yet template editing is on (TEMPLATE_EDITING=on)");
+    expect(output).toContain(
+      "TEMPLATE_EDITORS names nobody and TEMPLATE_EDITOR_ROLE is unset, yet template editing is on (TEMPLATE_EDITING=on)",
+    );
   });
 
   it("keeps editing off with the emulator's own sk_live_ key, OFFLINE_EMULATOR=on and editors named", async () => {

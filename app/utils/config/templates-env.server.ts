@@ -28,6 +28,24 @@ const editorEntry = z
     "must be user ids (user_…, Clerk Dashboard → Users) or email addresses, separated by commas",
   );
 
+/**
+ * A value of the users' public metadata `role` (Clerk's basic RBAC with metadata). An organization role
+ * (`org:…`) is refused: it holds in one organization, which any user may create (decision 032).
+ */
+const editorRole = z
+  .string()
+  .trim()
+  .refine(
+    (role) => !role.startsWith("org:"),
+    "must be a value of the users' public metadata role, such as admin, not an organization role (org:…): " +
+      "any user may create an organization and be its org:admin, and templates are instance-wide",
+  )
+  .regex(
+    /^[A-Za-z0-9][\w.:-]{0,63}$/,
+    "must be the public metadata role that grants template editing, such as admin: 1-64 letters, digits, '_', '-', '.' or ':'",
+  )
+  .optional();
+
 export const templatesSchema = {
   CLERK_JWT_TEMPLATE: templateName.default("test"),
   CLERK_JWT_TEMPLATES: commaSeparated(templateListEntry).pipe(
@@ -49,6 +67,7 @@ export const templatesSchema = {
     .enum(["on", "off"], { error: "must be on (create and edit JWT templates in /templates) or off" })
     .optional(),
   TEMPLATE_EDITORS: commaSeparated(editorEntry),
+  TEMPLATE_EDITOR_ROLE: editorRole,
 };
 
 type TemplatesVars = z.output<z.ZodObject<typeof templatesSchema>>;
@@ -72,16 +91,20 @@ function templateEditingOf(vars: TemplatesVars, secretKey: string, offline: bool
   }
   if (asked === "off") return off("TEMPLATE_EDITING=off");
   if (asked === undefined && !offline) return off("a development instance's sk_test_ key needs TEMPLATE_EDITING=on");
-  if (vars.TEMPLATE_EDITORS.length > 0) return { templateEditing: true, templateEditingOffReason: undefined };
+  // A role names whoever holds it, though nobody may yet.
+  if (vars.TEMPLATE_EDITORS.length > 0 || vars.TEMPLATE_EDITOR_ROLE !== undefined) {
+    return { templateEditing: true, templateEditingOffReason: undefined };
+  }
   // Asked for explicitly, nobody named is a mistake to stop at; by the emulator's default, only nobody to edit.
   if (asked === "on") {
     throw new ConfigError([
-      "TEMPLATE_EDITORS names nobody, yet template editing is on (TEMPLATE_EDITING=on). " +
-        "List who may create and edit templates: user ids (user_…, Clerk Dashboard → Users) or primary email " +
-        "addresses, separated by commas; or set TEMPLATE_EDITING=off.",
+      "TEMPLATE_EDITORS names nobody and TEMPLATE_EDITOR_ROLE is unset, yet template editing is on " +
+        "(TEMPLATE_EDITING=on). List who may create and edit templates in TEMPLATE_EDITORS: user ids (user_…, " +
+        "Clerk Dashboard → Users) or primary email addresses, separated by commas; or set TEMPLATE_EDITOR_ROLE " +
+        "to the public metadata role that grants it (such as admin); or set TEMPLATE_EDITING=off.",
     ]);
   }
-  return off("TEMPLATE_EDITORS names nobody");
+  return off("TEMPLATE_EDITORS names nobody and TEMPLATE_EDITOR_ROLE is unset");
 }
 
 const off = (reason: string) => ({
@@ -89,13 +112,15 @@ const off = (reason: string) => ({
   templateEditingOffReason: `Template editing is off on this server: ${reason}.`,
 });
 
-/** Who may edit: user ids as they are, email addresses compared without case. */
-function templateEditorsOf(entries: string[]) {
+/** Who may edit: user ids as they are, email addresses compared without case, and the role that grants it. */
+function templateEditorsOf(entries: string[], role: string | undefined) {
   return {
     userIds: entries.filter((entry) => USER_ID_PATTERN.test(entry)),
     emails: entries.filter((entry) => !USER_ID_PATTERN.test(entry)).map((email) => email.toLowerCase()),
     /** As configured, for the pages that say who may edit. */
     named: entries,
+    /** The users' public metadata `role` that makes them editors (TEMPLATE_EDITOR_ROLE), compared exactly. */
+    role,
   };
 }
 
@@ -113,6 +138,6 @@ export function templatesConfigOf(vars: TemplatesVars, clerk: { secretKey: strin
     everyInstanceTemplate,
     templateListRefreshMs: vars.TEMPLATE_LIST_REFRESH_SECONDS * 1000,
     ...editing,
-    templateEditors: templateEditorsOf(vars.TEMPLATE_EDITORS),
+    templateEditors: templateEditorsOf(vars.TEMPLATE_EDITORS, vars.TEMPLATE_EDITOR_ROLE),
   };
 }

@@ -1,4 +1,4 @@
-import { newId, type JsonObject } from "./json";
+import { mergeJsonObjects, newId, type JsonObject } from "./json";
 
 // Records use Clerk's own field names, so shortcodes and resources map onto them directly.
 
@@ -25,6 +25,9 @@ export interface UserRecord {
   updated_at: number;
 }
 
+export const METADATA_FIELDS = ["public_metadata", "private_metadata", "unsafe_metadata"] as const;
+type MetadataField = (typeof METADATA_FIELDS)[number];
+
 /** What a completed sign-up knows about its new user. */
 export type NewUserFields = Pick<UserRecord, "password_digest" | "first_name" | "last_name"> & {
   email_address: string;
@@ -49,6 +52,16 @@ export class UserStore {
   restore(users: UserRecord[]): void {
     this.users.clear();
     for (const user of users) this.users.set(user.id, user);
+  }
+
+  /** Merges metadata into a user's, as `PATCH /v1/users/{id}/metadata` does (mergeJsonObjects). */
+  mergeMetadata(user: UserRecord, patch: Partial<Pick<UserRecord, MetadataField>>): UserRecord {
+    for (const field of METADATA_FIELDS) {
+      const changes = patch[field];
+      if (changes) user[field] = mergeJsonObjects(user[field], changes);
+    }
+    user.updated_at = Date.now();
+    return user;
   }
 
   /** The user owning an email address, compared case-insensitively as Clerk does. */

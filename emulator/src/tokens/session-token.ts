@@ -1,5 +1,8 @@
 import type { ActiveMembership } from "../store/organizations";
+import type { JsonObject } from "../store/json";
 import type { SessionRecord } from "../store/sessions";
+import type { UserRecord } from "../store/users";
+import { renderClaims } from "./jwt-template";
 import { sessionTokenOrganizationClaims } from "./organization-claims";
 import { defaultClaims, nowInSeconds, signWithInstanceKey, TOKEN_CATEGORY, type TokenIssuer } from "./signing";
 
@@ -11,16 +14,22 @@ export function factorVerificationAge(session: SessionRecord, nowSeconds = nowIn
   return [Math.max(0, Math.floor((nowSeconds * 1000 - session.created_at) / 60_000)), -1];
 }
 
-/** A Clerk session token (claims v2), as the Backend API and Frontend API mint it, for an organization or none. */
+/**
+ * A Clerk session token (claims v2), as the Backend API and Frontend API mint it, for an organization or
+ * none, with the instance's customized claims (`customClaims`) rendered for its user; Clerk's own claims win.
+ */
 export function mintSessionToken(options: {
   issuer: TokenIssuer;
   session: SessionRecord;
+  user: UserRecord;
+  customClaims: JsonObject;
   lifetimeSeconds: number;
   organization?: ActiveMembership | null;
   now?: number;
 }): Promise<string> {
   const { issuer, session, now = nowInSeconds() } = options;
   const claims = {
+    ...renderClaims(options.customClaims, options.user, options.organization),
     ...defaultClaims({
       issuer: issuer.issuer,
       session,

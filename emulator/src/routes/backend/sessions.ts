@@ -42,15 +42,16 @@ export function sessionRoutes(context: EmulatorContext): Hono {
     const active = tokenOrganization(store, session);
     if (!active.ok) return active.response;
     const organization = active.data;
+    const user = store.users.get(session.user_id);
+    if (!user) return userNotFound(session.user_id);
     if (templateName === undefined) {
       const lifetimeSeconds = expiresInSeconds ?? context.sessionTokenLifetimeSeconds;
-      const jwt = await mintSessionToken({ issuer, session, lifetimeSeconds, organization });
+      const customClaims = context.sessionTokenClaims;
+      const jwt = await mintSessionToken({ issuer, session, user, customClaims, lifetimeSeconds, organization });
       return jsonResponse({ object: "token", jwt });
     }
     const template = store.jwtTemplates.findByName(templateName);
     if (!template) return notFoundResponse(`No JWT template exists with name: ${templateName}`);
-    const user = store.users.get(session.user_id);
-    if (!user) return userNotFound(session.user_id);
     const jwt = await mintTemplateToken({ issuer, template, session, user, organization, expiresInSeconds });
     return jsonResponse({ object: "token", jwt });
   }

@@ -54,10 +54,15 @@ export async function sessionToken(
   session: SessionRecord,
   requested?: string | null,
 ): Promise<Parsed<string>> {
-  const { issuer, sessionTokenLifetimeSeconds: lifetimeSeconds } = context;
+  const { issuer, sessionTokenLifetimeSeconds: lifetimeSeconds, sessionTokenClaims: customClaims } = context;
   const active = tokenOrganization(context.store, session, requested);
   if (!active.ok) return active;
-  return { ok: true, data: await mintSessionToken({ issuer, session, lifetimeSeconds, organization: active.data }) };
+  const user = userOf(context.store, session.user_id);
+  const organization = active.data;
+  return {
+    ok: true,
+    data: await mintSessionToken({ issuer, session, user, customClaims, lifetimeSeconds, organization }),
+  };
 }
 
 /** The session token for the session's active organization, or undefined when it cannot have one. */
