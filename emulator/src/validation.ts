@@ -58,7 +58,8 @@ export function parseParams<T>(params: unknown, schema: z.ZodType<T>): Parsed<T>
 }
 
 function toClerkError(issue: z.core.$ZodIssue): ClerkError {
-  const paramName = issue.path.join(".");
+  // A key the endpoint does not take is named as the parameter at fault.
+  const paramName = issue.code === "unrecognized_keys" ? issue.keys.join(", ") : issue.path.join(".");
   const meta = { param_name: paramName };
   if (issue.code === "invalid_type" && issue.input === undefined) {
     return { code: "form_param_missing", message: "is missing", long_message: `${paramName} must be included.`, meta };

@@ -112,6 +112,13 @@ export class SessionStore {
     if (client) client.last_active_session_id = session.id;
   }
 
+  /** A deleted organization is no longer any session's active one (Clerk "clears" it): the personal account is. */
+  clearOrganization(organizationId: string): void {
+    for (const session of this.sessions.values()) {
+      if (session.last_active_organization_id === organizationId) session.last_active_organization_id = null;
+    }
+  }
+
   /** Ends or removes a session on its client (sign-out), which changes the client's signed-in state. */
   close(session: SessionRecord, status: "ended" | "removed"): void {
     const now = Date.now();
