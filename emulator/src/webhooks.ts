@@ -4,7 +4,7 @@ import { sessionResource } from "./resources";
 import type { SessionRecord } from "./store/sessions";
 
 /**
- * Clerk's webhooks for the events that end a session or change an organization membership: delivered as Clerk
+ * Clerk's webhooks for the events that end a session or change an organization or its memberships: delivered as Clerk
  * delivers them through Svix — a JSON event signed per Standard Webhooks, with
  * `svix-id`, `svix-timestamp` and `svix-signature` headers — to one endpoint.
  */
@@ -14,6 +14,9 @@ export type SessionEventType = "session.ended" | "session.removed" | "session.re
 /** A member added, their role changed, or removed (the Backend API's membership calls). */
 export type MembershipEventType =
   "organizationMembership.created" | "organizationMembership.updated" | "organizationMembership.deleted";
+
+/** An organization renamed or its metadata changed (the Backend API's PATCH), or deleted. */
+export type OrganizationEventType = "organization.updated" | "organization.deleted";
 
 export interface WebhookEndpoint {
   /** Where events are POSTed, e.g. http://localhost:3000/api/webhooks/clerk. */
@@ -26,6 +29,8 @@ export interface WebhookSender {
   sessionEvent(type: SessionEventType, session: SessionRecord): void;
   /** `membership`: the Backend API's OrganizationMembership, as Clerk's event carries it. */
   membershipEvent(type: MembershipEventType, membership: object): void;
+  /** `organization`: the Backend API's Organization, or for a deletion its DeletedObject. */
+  organizationEvent(type: OrganizationEventType, organization: object): void;
 }
 
 // Svix retries a failed delivery; the emulator, on its own machine, a few times quickly.
@@ -39,7 +44,7 @@ export function newSigningSecret(): string {
 }
 
 /** Sends nothing: the emulator has no endpoint configured. */
-export const NO_WEBHOOKS: WebhookSender = { sessionEvent() {}, membershipEvent() {} };
+export const NO_WEBHOOKS: WebhookSender = { sessionEvent() {}, membershipEvent() {}, organizationEvent() {} };
 
 export function webhookSender(endpoint: WebhookEndpoint, log: (line: string) => void): WebhookSender {
   const signer = new Webhook(endpoint.signingSecret);
@@ -87,6 +92,9 @@ export function webhookSender(endpoint: WebhookEndpoint, log: (line: string) => 
     },
     membershipEvent(type, membership) {
       void deliver(type, membership);
+    },
+    organizationEvent(type, organization) {
+      void deliver(type, organization);
     },
   };
 }

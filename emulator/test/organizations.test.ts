@@ -246,6 +246,56 @@ describe("sessions with an active organization", () => {
   });
 });
 
+describe("changing and deleting an organization", () => {
+  const event = async (delivery: Promise<Parameters<typeof verifiedEvent>[0]>) =>
+    verifiedEvent(await delivery, running.test.emulator.webhookSigningSecret!);
+
+  it("PATCH renames it and changes its metadata, announced by organization.updated; tokens render the new values", async () => {
+    const { body: created } = await call("POST", "/v1/organizations", { name: "Globex", created_by: "user_seed_bob" });
+    const sessionId = await sessionIn("user_seed_bob", created.id);
+    const delivery = running.endpoint.next();
+    const changes = {
+      name: "Globex Two",
+      slug: "globex-two",
+      public_metadata: { plan: "pro" },
+      max_allowed_memberships: null,
+    };
+    const patched = await call("PATCH", `/v1/organizations/${created.id}`, changes);
+    expect(patched.body).toMatchObject({ ...changes, id: created.id, max_allowed_memberships: 5 });
+    expect(await event(delivery)).toMatchObject({
+      type: "organization.updated",
+      data: { id: created.id, slug: "globex-two" },
+    });
+    const { body } = await call("POST", `/v1/sessions/${sessionId}/tokens/organization`);
+    expect(claimsOf(body.jwt)).toMatchObject({ org_slug: "globex-two", org_name: "Globex Two", org_plan: "pro" });
+
+    const refusals = await Promise.all([
+      call("PATCH", `/v1/organizations/${created.id}`, { slug: "acme" }),
+      call("PATCH", `/v1/organizations/${created.id}`, { slug: "Not A Slug" }),
+      call("PATCH", `/v1/organizations/${created.id}`, { role_set_key: "default" }),
+    ]);
+    expect(refusals.map(({ status, body }) => [status, body.errors[0].code, body.errors[0].meta.param_name])).toEqual([
+      [422, "form_identifier_exists", "slug"],
+      [422, "form_param_value_invalid", "slug"],
+      [422, "form_param_value_invalid", "role_set_key"],
+    ]);
+    expect((await call("PATCH", "/v1/organizations/org_nothing", { name: "x" })).status).toBe(404);
+  });
+
+  it("DELETE removes it and its memberships, announced by organization.deleted; its sessions are on the personal account", async () => {
+    const { body: created } = await call("POST", "/v1/organizations", { name: "Hooli", created_by: "user_seed_bob" });
+    const sessionId = await sessionIn("user_seed_bob", created.id);
+    const delivery = running.endpoint.next();
+    const deleted = { object: "organization", id: created.id, slug: "hooli", deleted: true };
+    expect((await call("DELETE", `/v1/organizations/${created.id}`)).body).toEqual(deleted);
+    expect(await event(delivery)).toMatchObject({ type: "organization.deleted", data: deleted });
+    expect((await call("GET", `/v1/organizations/${created.id}`)).status).toBe(404);
+    expect((await call("GET", `/v1/sessions/${sessionId}`)).body.last_active_organization_id).toBeNull();
+    const { body } = await call("POST", `/v1/sessions/${sessionId}/tokens/organization`);
+    expect(claimsOf(body.jwt)).toMatchObject({ org_id: null });
+  });
+});
+
 describe.skipIf(specMissingReason !== undefined)(specValidationTitle, () => {
   it("checked every response the tests above received", () => {
     expect(spec.checkedCount()).toBeGreaterThan(40);

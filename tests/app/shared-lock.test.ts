@@ -4,6 +4,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { apiError } from "~/utils/http/responses.server";
 import { TemplateTokenCache } from "~/utils/tokens/cache.server";
+import { reuseKeyOf } from "~/utils/tokens/sharing/revocations.server";
 import { sealingFor } from "~/utils/tokens/sharing/sealing.server";
 import { shareThroughRedis } from "~/utils/tokens/sharing/shared-reuse.server";
 import { unsignedToken } from "../../support/forge";
@@ -188,6 +189,33 @@ describe("near copies", () => {
       .poll(async () => (await second.cache.lookup(key, owner, mint, options)).source, { timeout: 1000, interval: 10 })
       .not.toBe("near");
     expect(calls.count).toBe(2);
+  });
+
+  it("of an organization are dropped in Redis and on every process by its revocation, and no other's", async () => {
+    const [first, second] = [await startProcess({ nearCacheMs: 10_000 }), await startProcess({ nearCacheMs: 10_000 })];
+    const [inAcme, elsewhere] = [
+      { ...owner, orgId: "org_acme" },
+      { ...owner, orgId: "org_other" },
+    ];
+    const keyOf = (tokenOwner: typeof inAcme) => reuseKeyOf(tokenOwner, "org:admin", "organization");
+    const { calls, mint } = clerk();
+    for (const tokenOwner of [inAcme, elsewhere]) {
+      expect((await first.cache.lookup(keyOf(tokenOwner), tokenOwner, mint, options)).source).toBe("stored");
+      expect((await second.cache.lookup(keyOf(tokenOwner), tokenOwner, mint, options)).source).toBe("hit");
+      expect((await second.cache.lookup(keyOf(tokenOwner), tokenOwner, mint, options)).source).toBe("near");
+    }
+    // An organization.updated or .deleted webhook (decision 031).
+    expect(await first.revocations.revoke({ orgId: "org_acme" })).toEqual({ complete: true });
+    expect(await admin.exists(namesOf(keyOf(inAcme)).token)).toBe(0);
+    expect(await admin.exists(namesOf(keyOf(elsewhere)).token)).toBe(1);
+    await expect
+      .poll(async () => (await second.cache.lookup(keyOf(inAcme), inAcme, mint, options)).source, {
+        timeout: 1000,
+        interval: 10,
+      })
+      .toBe("stored");
+    expect((await second.cache.lookup(keyOf(elsewhere), elsewhere, mint, options)).source).toBe("near");
+    expect(calls.count).toBe(3);
   });
 
   it("are dropped on every process when Clerk says the token is gone (404)", async () => {

@@ -8,7 +8,7 @@ import { startLaunchedEmulator, type TestEmulator } from "../support/emulator";
 
 /**
  * Organizations in the production server, against the emulator: the token route's reuse per
- * active organization and role, Clerk's membership webhooks closing the reuse window, and the
+ * active organization and role, Clerk's membership and organization webhooks closing the reuse window, and the
  * studio's previews per account (POST /templates/previews).
  */
 
@@ -123,6 +123,53 @@ describe("Clerk's membership webhooks", () => {
     const demoted = await organizationToken(alice);
     expect(demoted.timing).toMatch(/cache;desc="miss"/);
     expect(demoted.claims).toMatchObject({ org_role: "org:member", permissions: ["org:tokens:read"] });
+  });
+});
+
+describe("Clerk's organization webhooks", () => {
+  it("organization.updated: every reused token for that organization goes, and the next carries the new slug", async () => {
+    const { body: stark } = await backend("POST", "/v1/organizations", { name: "Stark", created_by: "user_seed_bob" });
+    const [alice, bob, alicePersonal, bobInStark] = await Promise.all([
+      sessionTokenIn("user_seed_alice", ACME),
+      sessionTokenIn("user_seed_bob", ACME),
+      sessionTokenIn("user_seed_alice"),
+      sessionTokenIn("user_seed_bob", stark.id),
+    ]);
+    for (const token of [alice, bob, alicePersonal, bobInStark]) await organizationToken(token);
+    expect((await organizationToken(alice)).timing).toMatch(/cache;desc="hit"/);
+
+    log.length = 0;
+    await backend("PATCH", `/v1/organizations/${ACME}`, { slug: "acme-renamed" });
+    onTestFinished(async () => {
+      await backend("PATCH", `/v1/organizations/${ACME}`, { slug: "acme" });
+      await delivered("organization.updated");
+    });
+    await delivered("organization.updated");
+
+    const calls = clerkCalls.since();
+    const renamed = await organizationToken(alice);
+    expect(renamed.timing).toMatch(/cache;desc="miss"/);
+    expect(renamed.claims).toMatchObject({ org_id: ACME, org_slug: "acme-renamed", org_role: "org:admin" });
+    expect((await organizationToken(bob)).claims).toMatchObject({ org_slug: "acme-renamed", org_role: "org:member" });
+    expect(calls()).toBe(2);
+    // No organization's claims but Acme's changed: the personal account's and Stark's tokens are still reused.
+    expect((await organizationToken(alicePersonal)).timing).toMatch(/cache;desc="hit"/);
+    expect((await organizationToken(bobInStark)).timing).toMatch(/cache;desc="hit"/);
+  });
+
+  it("organization.deleted: the next request for it is a fresh Clerk call, minted for the personal account", async () => {
+    const { body: wayne } = await backend("POST", "/v1/organizations", { name: "Wayne", created_by: "user_seed_bob" });
+    const bob = await sessionTokenIn("user_seed_bob", wayne.id);
+    expect((await organizationToken(bob)).claims).toMatchObject({ org_id: wayne.id });
+    expect((await organizationToken(bob)).timing).toMatch(/cache;desc="hit"/);
+
+    log.length = 0;
+    await backend("DELETE", `/v1/organizations/${wayne.id}`);
+    await delivered("organization.deleted");
+    // Clerk clears the deleted organization from the session: its session token still names it for up to 60 s.
+    const after = await organizationToken(bob);
+    expect(after.timing).toMatch(/cache;desc="miss"/);
+    expect(after.claims).toMatchObject({ org_id: null });
   });
 });
 

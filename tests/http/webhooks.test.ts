@@ -50,6 +50,16 @@ describe("a verified webhook with an unexpected shape", () => {
     ["session.removed with a numeric id", event("session.removed", { id: 42 }), "session.removed: data.id"],
     ["user.deleted with an empty id", event("user.deleted", { id: "", deleted: true }), "user.deleted: data.id"],
     ["user.deleted with data: []", event("user.deleted", []), "user.deleted: data must be an object"],
+    [
+      "organization.updated with data: null",
+      event("organization.updated", null),
+      "organization.updated: data must be an object",
+    ],
+    [
+      "organization.deleted without the organization's id",
+      event("organization.deleted", { object: "organization", deleted: true }),
+      "organization.deleted: data.id",
+    ],
     ["no type", JSON.stringify({ object: "event", data: { id: "sess_x" } }), "the event has no type"],
     ["a type that is not a string", event(["session.ended"], { id: "sess_x" }), "the event has no type"],
   ])("answers %s with 400 webhook_payload_invalid, naming what is wrong", async (_, body, problem) => {

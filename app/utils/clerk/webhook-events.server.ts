@@ -20,6 +20,11 @@ const membershipChanged = z
   )
   .transform(({ public_user_data }): RevocationTarget => ({ userId: public_user_data.user_id }));
 
+// An organization renamed, its metadata changed, or deleted: {{org.slug}}, {{org.name}} and
+// {{org.public_metadata}} render differently in every token minted for it, whoever's, and in no
+// other. `data` is the Organization, or for a deletion Clerk's DeletedObject: both carry its id.
+const organizationChanged = withId.transform(({ id }): RevocationTarget => ({ orgId: id }));
+
 const REVOKING_EVENTS: Record<string, z.ZodType<RevocationTarget>> = {
   "session.ended": sessionGone,
   "session.removed": sessionGone,
@@ -27,6 +32,8 @@ const REVOKING_EVENTS: Record<string, z.ZodType<RevocationTarget>> = {
   "user.deleted": userGone,
   "organizationMembership.deleted": membershipChanged,
   "organizationMembership.updated": membershipChanged,
+  "organization.updated": organizationChanged,
+  "organization.deleted": organizationChanged,
 };
 
 const envelope = z.object({ type: z.string().min(1), data: z.unknown() });

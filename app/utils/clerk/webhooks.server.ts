@@ -6,7 +6,7 @@ import { revocations } from "~/utils/tokens/sharing/stores.server";
 
 /**
  * `POST /api/webhooks/clerk`: Clerk's announcements that a session or user is
- * gone, or a user's organization membership changed, verified with `verifyWebhook` (Svix / Standard Webhooks signatures,
+ * gone, or a user's organization membership or an organization changed, verified with `verifyWebhook` (Svix / Standard Webhooks signatures,
  * stale timestamps refused) and their shape checked (webhook-events.server.ts),
  * close the reuse window at once instead of at the end of it. Other events are
  * acknowledged and ignored.

@@ -61,9 +61,9 @@ export async function reuseTemplateToken(
   // Keyed by the verified session, so a token never reaches another session, and by its
   // active organization and role: a session switches organization without a new id, and
   // templates may carry {{org.*}} claims.
-  // Owner first, so that a revocation (Clerk's webhooks) finds the session's or user's tokens.
-  const owner = { sessionId, userId: userId ?? "" };
-  const key = reuseKeyOf(owner, orgId ?? null, orgRole ?? null, template);
+  // Owner first, so that a revocation (Clerk's webhooks) finds the session's, user's or organization's tokens.
+  const owner = { sessionId, userId: userId ?? "", orgId: orgId ?? null };
+  const key = reuseKeyOf(owner, orgRole ?? null, template);
   // What a failure's log line names: the Backend API call, without the session id.
   const call = templateTokenCall(template, config.apiUrl);
   // Runs only when a Clerk call is to be made (not for a reused token, nor a share of another

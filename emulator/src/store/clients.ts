@@ -42,6 +42,12 @@ export class ClientStore {
     }
   }
 
+  /** Forgets a client (store/sessions.ts forgets those whose sessions are all gone). */
+  remove(client: ClientRecord): void {
+    this.clients.delete(client.id);
+    this.clientsByCookie.delete(client.cookie_token);
+  }
+
   findByCookie(cookieToken: string): ClientRecord | undefined {
     return this.clientsByCookie.get(cookieToken);
   }

@@ -36,6 +36,14 @@ export interface ActiveMembership {
   membership: MembershipRecord;
 }
 
+/** What `PATCH /v1/organizations/{id}` may change. */
+export type OrganizationChanges = Partial<
+  Pick<
+    OrganizationRecord,
+    "name" | "slug" | "public_metadata" | "private_metadata" | "max_allowed_memberships" | "admin_delete_enabled"
+  >
+>;
+
 export type NewOrganization = Pick<OrganizationRecord, "name" | "slug"> &
   Partial<Omit<OrganizationRecord, "name" | "slug" | "updated_at">>;
 
@@ -67,6 +75,19 @@ export class OrganizationStore {
     };
     this.organizations.set(organization.id, organization);
     return organization;
+  }
+
+  /** @throws OrganizationConflictError when the new slug names another organization. */
+  update(organization: OrganizationRecord, changes: OrganizationChanges): OrganizationRecord {
+    const holder = changes.slug === undefined ? undefined : this.get(changes.slug);
+    if (holder && holder !== organization) throw new OrganizationConflictError(`The slug ${changes.slug} is taken.`);
+    return Object.assign(organization, changes, { updated_at: Date.now() });
+  }
+
+  /** Deletes it and every membership of it, as Clerk does. */
+  remove(organization: OrganizationRecord): void {
+    for (const membership of this.membersOf(organization.id)) this.memberships.delete(membership.id);
+    this.organizations.delete(organization.id);
   }
 
   /** Every organization and membership, in the order they were made (a saved state; store/persistence.ts). */

@@ -23,6 +23,14 @@ export interface SessionRecord {
 }
 
 /**
+ * How many ended (revoked, ended, removed…) sessions are kept: the most recently ended ones, which
+ * still answer `GET /v1/sessions/{id}` with their status as Clerk's do. Older ones are forgotten, so
+ * that the studio's previews (a session made and revoked each) do not grow the saved state forever;
+ * a token for a forgotten one is refused with the same 404. docs/decisions/028-emulator-state-in-the-data-dir.md
+ */
+export const ENDED_SESSIONS_KEPT = 100;
+
+/**
  * Whether a session counts as signed in, and so can mint tokens. A pending
  * session does: its tokens say `sts: "pending"` and SDKs treat them as signed out.
  */
@@ -82,6 +90,8 @@ export class SessionStore {
   restore(sessions: SessionRecord[]): void {
     this.sessions.clear();
     for (const session of sessions) this.sessions.set(session.id, session);
+    // A state saved before ended sessions were bounded may hold thousands.
+    this.forgetOldEnded();
   }
 
   /** The client's sessions that count as signed in, oldest first. */
@@ -102,20 +112,54 @@ export class SessionStore {
     if (client) client.last_active_session_id = session.id;
   }
 
+  /** A deleted organization is no longer any session's active one (Clerk "clears" it): the personal account is. */
+  clearOrganization(organizationId: string): void {
+    for (const session of this.sessions.values()) {
+      if (session.last_active_organization_id === organizationId) session.last_active_organization_id = null;
+    }
+  }
+
   /** Ends or removes a session on its client (sign-out), which changes the client's signed-in state. */
   close(session: SessionRecord, status: "ended" | "removed"): void {
     const now = Date.now();
     Object.assign(session, { status, updated_at: now });
     const client = this.clients.get(session.client_id);
-    if (!client) return;
-    if (client.last_active_session_id === session.id) client.last_active_session_id = null;
-    client.updated_at = now;
+    if (client) {
+      if (client.last_active_session_id === session.id) client.last_active_session_id = null;
+      client.updated_at = now;
+    }
+    this.forgetOldEnded();
   }
 
   /** Marks a session revoked; its user has to sign in again. */
   revoke(id: string): SessionRecord | undefined {
     const session = this.sessions.get(id);
     if (session) Object.assign(session, { status: "revoked", updated_at: Date.now() });
+    this.forgetOldEnded();
     return session;
+  }
+
+  /** Forgets the ended sessions beyond the ENDED_SESSIONS_KEPT most recently ended. */
+  private forgetOldEnded(): void {
+    const ended = [...this.sessions.values()].filter((session) => !isLiveSession(session));
+    if (ended.length <= ENDED_SESSIONS_KEPT) return;
+    ended.sort((a, b) => a.updated_at - b.updated_at);
+    for (const session of ended.slice(0, ended.length - ENDED_SESSIONS_KEPT)) this.forget(session);
+  }
+
+  /**
+   * Removes a session from the store and from its client's list; a client left with no session and
+   * nothing in progress (as each preview's is, made for it alone) goes too. A browser that still
+   * holds its cookie is answered as one without a client: signed out, which it already was.
+   */
+  private forget(session: SessionRecord): void {
+    this.sessions.delete(session.id);
+    const client = this.clients.get(session.client_id);
+    if (!client) return;
+    client.session_ids = client.session_ids.filter((id) => id !== session.id);
+    if (client.last_active_session_id === session.id) client.last_active_session_id = null;
+    if (client.session_ids.length === 0 && client.sign_in_id === null && client.sign_up_id === null) {
+      this.clients.remove(client);
+    }
   }
 }

@@ -36,6 +36,8 @@ return 0
 export interface TokenOwner {
   sessionId: string;
   userId: string;
+  /** The session's active organization when the token was minted; null or absent: the personal account. */
+  orgId?: string | null;
 }
 
 /** A Clerk failure as the route answers it, so every waiter can answer the same. */
@@ -120,8 +122,8 @@ export class Ownership {
   }
 
   /**
-   * In one transaction: keeps the token for its reuse window, indexed by session
-   * and user so a revocation finds it; tells the waiters; frees the lock.
+   * In one transaction: keeps the token for its reuse window, indexed by session,
+   * user and organization so a revocation finds it; tells the waiters; frees the lock.
    */
   async storeAndAnnounce(entry: Entry, jwt: string, lock: Lock | undefined) {
     const { name, owner } = entry;
@@ -140,6 +142,14 @@ export class Ownership {
             .sAdd(userIndex, sessionIndex)
             .pExpire(userIndex, ttl, "NX")
             .pExpire(userIndex, ttl, "GT");
+          if (owner.orgId) {
+            // An organization renamed or deleted drops its tokens, whoever's they are (decision 031).
+            const organizationIndex = this.sealing.name("organization", owner.orgId);
+            transaction
+              .sAdd(organizationIndex, name)
+              .pExpire(organizationIndex, ttl, "NX")
+              .pExpire(organizationIndex, ttl, "GT");
+          }
         }
         transaction.publish(CHANNEL, this.announcement(name, { jwt }));
         if (lock) transaction.eval(RELEASE_LOCK, { keys: [lock.name], arguments: [lock.value] });

@@ -4,23 +4,47 @@ import type { RedisLink } from "./redis-link.server";
 import type { Sealing } from "./sealing.server";
 
 /**
- * Closing the reuse window when Clerk says a session or user is gone (its
- * webhooks): every reused token of that session or user is dropped — in this
- * process's caches (its own, and its near copies of shared ones); in every
- * worker on this machine (through the cluster's primary); and, with Redis, in
- * Redis and, through its pub/sub channel, in every process on every machine.
+ * Closing the reuse window when Clerk says a session or user is gone, or an
+ * organization changed (its webhooks): every reused token of that session or
+ * user, or minted for that organization, is dropped — in this process's caches
+ * (its own, and its near copies of shared ones); in every worker on this
+ * machine (through the cluster's primary); and, with Redis, in Redis and,
+ * through its pub/sub channel, in every process on every machine.
+ * docs/decisions/015-webhooks-close-the-revocation-window.md, 031.
  */
 
-export type RevocationTarget = { sessionId: string } | { userId: string };
+export type RevocationTarget = { sessionId: string } | { userId: string } | { orgId: string };
 
-/** The key a reused token is kept by: its owner first, so a revocation can find it. */
+/** The key a reused token is kept by: its owner (session, user, active organization) first, so a revocation can find it. */
 export function reuseKeyOf(owner: TokenOwner, ...rest: Array<string | null>): string {
-  return JSON.stringify([owner.sessionId, owner.userId, ...rest]);
+  return JSON.stringify([owner.sessionId, owner.userId, owner.orgId ?? null, ...rest]);
 }
 
 function isOwnedBy(key: string, target: RevocationTarget): boolean {
-  const [sessionId, userId] = JSON.parse(key) as [string, string];
-  return "sessionId" in target ? sessionId === target.sessionId : userId === target.userId;
+  const [sessionId, userId, orgId] = JSON.parse(key) as [string, string, string | null];
+  if ("sessionId" in target) return sessionId === target.sessionId;
+  return "userId" in target ? userId === target.userId : orgId === target.orgId;
+}
+
+/**
+ * The Redis keys to delete for a target: its tokens and the indexes that list them. A session's
+ * index lists its tokens; a user's, their sessions' indexes; an organization's, its tokens
+ * (Ownership.storeAndAnnounce keeps all three).
+ */
+async function indexedNames(link: RedisLink, sealing: Sealing, target: RevocationTarget, deadline: number) {
+  if ("orgId" in target) {
+    const organizationIndex = sealing.name("organization", target.orgId);
+    const tokens = await link.run(deadline, (client) => client.sMembers(organizationIndex));
+    return [...tokens, organizationIndex];
+  }
+  const sessionIndexes =
+    "sessionId" in target
+      ? [sealing.name("session", target.sessionId)]
+      : await link.run(deadline, (client) => client.sMembers(sealing.name("user", target.userId)));
+  const tokens = await link.run(deadline, (client) =>
+    Promise.all(sessionIndexes.map((index) => client.sMembers(index))),
+  );
+  return [...sessionIndexes, ...tokens.flat(), ...("userId" in target ? [sealing.name("user", target.userId)] : [])];
 }
 
 /** The message a worker sends its primary, which passes it on to every worker. */
@@ -72,18 +96,7 @@ export class Revocations {
 
   private async dropShared({ link, sealing }: { link: RedisLink; sealing: Sealing }, target: RevocationTarget) {
     const deadline = performance.now() + REVOCATION_BUDGET_MS;
-    const sessionIndexes =
-      "sessionId" in target
-        ? [sealing.name("session", target.sessionId)]
-        : await link.run(deadline, (client) => client.sMembers(sealing.name("user", target.userId)));
-    const tokens = await link.run(deadline, (client) =>
-      Promise.all(sessionIndexes.map((index) => client.sMembers(index))),
-    );
-    const doomed = [
-      ...sessionIndexes,
-      ...tokens.flat(),
-      ...("userId" in target ? [sealing.name("user", target.userId)] : []),
-    ];
+    const doomed = await indexedNames(link, sealing, target, deadline);
     if (doomed.length > 0) await link.run(deadline, (client) => client.del(doomed));
     const message = JSON.stringify({ type: "revoked", sealed: sealing.seal("revoked", target) });
     await link.publish(deadline, message);

@@ -4,11 +4,15 @@ import type { EmulatorContext } from "../../context";
 import { formError, invalidParam, jsonResponse, notFoundResponse } from "../../http";
 import { membershipWithUser, organizationResource } from "../../organization-resources";
 import { ROLE_KEYS } from "../../store/organization-roles";
-import { OrganizationConflictError, type OrganizationRecord } from "../../store/organizations";
+import {
+  OrganizationConflictError,
+  type OrganizationChanges,
+  type OrganizationRecord,
+} from "../../store/organizations";
 import { boundedInteger, jsonObject, pageQuery, parseJsonBody, parseParams } from "../../validation";
 
-// Backend API organizations: create, list and get them; list, add, change and remove members.
-// Membership changes announce themselves with Clerk's organizationMembership.* webhooks.
+// Backend API organizations: create, list, get, change and delete them; list, add, change and remove
+// members. Changes announce themselves with Clerk's organization.* and organizationMembership.* webhooks.
 
 /** A query parameter that may repeat (`?user_id=a&user_id=b`). */
 const repeated = z.array(z.string()).default([]);
@@ -32,8 +36,26 @@ const createSchema = z.object({
   max_allowed_memberships: boundedInteger(0, 100_000).nullish(),
 });
 
+// bapi-2025-11-10.yml UpdateOrganization (additionalProperties: false); null or absent leaves a field as it is.
+// Its created_at and role_set_key are not emulated, so they are refused by name rather than ignored.
+const updateSchema = z.strictObject({
+  name: createSchema.shape.name.nullish(),
+  slug: slugSchema.nullish(),
+  public_metadata: jsonObject.nullish(),
+  private_metadata: jsonObject.nullish(),
+  max_allowed_memberships: boundedInteger(0, 100_000).nullish(),
+  admin_delete_enabled: z.boolean().nullish(),
+});
+
 const roleSchema = z.enum(ROLE_KEYS, { error: `must be one of ${ROLE_KEYS.join(", ")}` });
 const membershipSchema = z.object({ user_id: z.string().min(1), role: roleSchema });
+
+/** The fields a PATCH body sets, without those it leaves as they are (null or absent). */
+function changesOf(body: z.infer<typeof updateSchema>): OrganizationChanges {
+  return Object.fromEntries(Object.entries(body).filter(([, value]) => value !== null && value !== undefined));
+}
+
+const slugTaken = () => formError("form_identifier_exists", "slug", "That slug is taken. Please try another.");
 
 function organizationNotFound(idOrSlug: string): Response {
   return notFoundResponse(`No organization exists with id or slug: ${idOrSlug}`);
@@ -108,7 +130,7 @@ export function organizationRoutes(context: EmulatorContext): Hono {
         });
       } catch (error) {
         if (!(error instanceof OrganizationConflictError)) throw error;
-        return formError("form_identifier_exists", "slug", "That slug is taken. Please try another.");
+        return slugTaken();
       }
       // The creator is its first member, with the creator role (Clerk's default: org:admin).
       if (created_by) organizations.addMember(organization, created_by, "org:admin");
@@ -121,6 +143,32 @@ export function organizationRoutes(context: EmulatorContext): Hono {
       return jsonResponse(
         organizationResource(organization, counted ? organizations.membersOf(organization.id).length : undefined),
       );
+    })
+    .patch("/:id", async (c) => {
+      // Renamed or its metadata changed: what {{org.slug}}, {{org.name}} and {{org.public_metadata}} render.
+      const organization = organizationOf(c);
+      if (organization instanceof Response) return organization;
+      const body = await parseJsonBody(c.req.raw, updateSchema);
+      if (!body.ok) return body.response;
+      try {
+        organizations.update(organization, changesOf(body.data));
+      } catch (error) {
+        if (!(error instanceof OrganizationConflictError)) throw error;
+        return slugTaken();
+      }
+      const resource = organizationResource(organization);
+      webhooks.organizationEvent("organization.updated", resource);
+      return jsonResponse(resource);
+    })
+    .delete("/:id", (c) => {
+      // Its memberships go with it, and sessions that had it active are back on the personal account.
+      const organization = organizationOf(c);
+      if (organization instanceof Response) return organization;
+      organizations.remove(organization);
+      store.sessions.clearOrganization(organization.id);
+      const deleted = { object: "organization", id: organization.id, slug: organization.slug, deleted: true };
+      webhooks.organizationEvent("organization.deleted", deleted);
+      return jsonResponse(deleted);
     })
     .get("/:id/memberships", (c) => {
       const organization = organizationOf(c);
