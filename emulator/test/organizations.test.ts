@@ -277,7 +277,7 @@ describe("changing and deleting an organization", () => {
     expect(refusals.map(({ status, body }) => [status, body.errors[0].code, body.errors[0].meta.param_name])).toEqual([
       [422, "form_identifier_exists", "slug"],
       [422, "form_param_value_invalid", "slug"],
-      [422, "form_param_value_invalid", "role_set_key"],
+      [422, "form_param_unknown", "role_set_key"],
     ]);
     expect((await call("PATCH", "/v1/organizations/org_nothing", { name: "x" })).status).toBe(404);
   });
