@@ -4,7 +4,7 @@ import { sessionResource } from "./resources";
 import type { SessionRecord } from "./store/sessions";
 
 /**
- * Clerk's webhooks for the events that end a session or change an organization or its memberships: delivered as Clerk
+ * Clerk's webhooks for the events that end a session, change a user's metadata, or change an organization or its memberships: delivered as Clerk
  * delivers them through Svix — a JSON event signed per Standard Webhooks, with
  * `svix-id`, `svix-timestamp` and `svix-signature` headers — to one endpoint.
  */
@@ -17,6 +17,9 @@ export type MembershipEventType =
 
 /** An organization renamed or its metadata changed (the Backend API's PATCH), or deleted. */
 export type OrganizationEventType = "organization.updated" | "organization.deleted";
+
+/** A user's metadata changed (the Backend API's PATCH …/metadata). */
+export type UserEventType = "user.updated";
 
 export interface WebhookEndpoint {
   /** Where events are POSTed, e.g. http://localhost:3000/api/webhooks/clerk. */
@@ -31,6 +34,8 @@ export interface WebhookSender {
   membershipEvent(type: MembershipEventType, membership: object): void;
   /** `organization`: the Backend API's Organization, or for a deletion its DeletedObject. */
   organizationEvent(type: OrganizationEventType, organization: object): void;
+  /** `user`: the Backend API's User, as Clerk's event carries it. */
+  userEvent(type: UserEventType, user: object): void;
 }
 
 // Svix retries a failed delivery; the emulator, on its own machine, a few times quickly.
@@ -44,7 +49,12 @@ export function newSigningSecret(): string {
 }
 
 /** Sends nothing: the emulator has no endpoint configured. */
-export const NO_WEBHOOKS: WebhookSender = { sessionEvent() {}, membershipEvent() {}, organizationEvent() {} };
+export const NO_WEBHOOKS: WebhookSender = {
+  sessionEvent() {},
+  membershipEvent() {},
+  organizationEvent() {},
+  userEvent() {},
+};
 
 export function webhookSender(endpoint: WebhookEndpoint, log: (line: string) => void): WebhookSender {
   const signer = new Webhook(endpoint.signingSecret);
@@ -95,6 +105,9 @@ export function webhookSender(endpoint: WebhookEndpoint, log: (line: string) => 
     },
     organizationEvent(type, organization) {
       void deliver(type, organization);
+    },
+    userEvent(type, user) {
+      void deliver(type, user);
     },
   };
 }

@@ -5,6 +5,7 @@ import { callBackendApi } from "../../support/backend-api";
 import { templateTokenCallCounter } from "../../support/clerk-calls";
 import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 import { startLaunchedEmulator, type TestEmulator } from "../support/emulator";
+import { webhookDeliveries } from "../support/webhook-deliveries";
 
 /**
  * Organizations in the production server, against the emulator: the token route's reuse per
@@ -17,18 +18,17 @@ const ACME = "org_seed_acme";
 
 let emulator: TestEmulator;
 let app: AppServer;
-const log: string[] = [];
 const clerkCalls = templateTokenCallCounter();
+const webhooks = webhookDeliveries((line) => clerkCalls.log(line));
+const log = webhooks.lines;
+const delivered = webhooks.delivered;
 
 beforeAll(async () => {
   const port = await freePort();
   // The key `npm run dev` gives it (sk_test_): the studio, and its previews, work for Alice, the editor.
   emulator = await startLaunchedEmulator({
     webhooks: { url: `http://127.0.0.1:${port}/api/webhooks/clerk` },
-    log: (line) => {
-      log.push(line);
-      clerkCalls.log(line);
-    },
+    log: webhooks.log,
   });
   app = await startAppServer(appEnvFor(emulator), port);
 });
@@ -57,16 +57,6 @@ async function organizationToken(sessionToken: string) {
     organization: response.headers.get("Token-Organization"),
     claims: body.token ? decodeJwt(body.token.jwt) : undefined,
   };
-}
-
-/** Waits for the emulator to have delivered this webhook to the app, and the app to have answered 200. */
-async function delivered(type: string) {
-  const line = new RegExp(`^WEBHOOK ${type.replace(".", "\\.")} → 200`);
-  for (let waited = 0; waited < 5000 && !log.some((entry) => line.test(entry)); waited += 25) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  expect(log, `${type} delivered`).toContainEqual(expect.stringMatching(line));
-  log.length = 0;
 }
 
 describe("the token route and the active organization", () => {

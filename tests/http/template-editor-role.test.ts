@@ -1,9 +1,10 @@
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startAppServer, type AppServer } from "../../support/app-server";
+import { freePort, startAppServer, type AppServer } from "../../support/app-server";
 import { callBackendApi } from "../../support/backend-api";
 import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 import { startLaunchedEmulator, type TestEmulator } from "../support/emulator";
+import { webhookDeliveries } from "../support/webhook-deliveries";
 
 /**
  * Template editors named by a role (issue 21, decision 032): TEMPLATE_EDITOR_ROLE=admin and nobody in
@@ -20,10 +21,15 @@ const ROLE_ENV = { TEMPLATE_EDITORS: "", TEMPLATE_EDITOR_ROLE: "admin" };
 let emulator: TestEmulator;
 let app: AppServer;
 const tokens = { alice: "", bob: "" };
+const webhooks = webhookDeliveries();
 
 beforeAll(async () => {
-  emulator = await startLaunchedEmulator();
-  app = await startAppServer(appEnvFor(emulator, ROLE_ENV));
+  const port = await freePort();
+  emulator = await startLaunchedEmulator({
+    webhooks: { url: `http://127.0.0.1:${port}/api/webhooks/clerk` },
+    log: webhooks.log,
+  });
+  app = await startAppServer(appEnvFor(emulator, ROLE_ENV), port);
   tokens.alice = await mintSessionToken(emulator, "sess_seed_alice");
   tokens.bob = await mintSessionToken(emulator, "sess_seed_bob");
 });
@@ -80,17 +86,23 @@ describe("TEMPLATE_EDITOR_ROLE=admin, nobody in TEMPLATE_EDITORS", () => {
     await expectNotAnEditor(await save(app, inHisOrganization));
   });
 
-  it("lets Bob save once his public metadata role is admin: at once in a new process, within 5 minutes in this one", async () => {
+  it("counts a granted or removed role at once when Clerk's user.updated arrives, and drops his reused tokens", async () => {
+    const tokenRoute = () =>
+      fetch(`${app.url}/api/get-token-example`, { headers: { Authorization: `Bearer ${tokens.bob}` } });
+    await tokenRoute();
+    expect((await tokenRoute()).headers.get("Server-Timing")).toMatch(/cache;desc="hit"/);
+    // This process has read Bob's user (no role) above, and would keep that for 5 minutes without the webhook.
+    await expectNotAnEditor(await save(app, tokens.bob));
+
     await backend("PATCH", `/v1/users/${BOB}/metadata`, { public_metadata: { role: "admin" } });
-    const restarted = await startAppServer(appEnvFor(emulator, ROLE_ENV));
-    try {
-      expect((await save(restarted, tokens.bob)).status).toBe(200);
-      // The running process read Bob's role above and keeps it for its 5 minutes.
-      await expectNotAnEditor(await save(app, tokens.bob));
-    } finally {
-      await restarted.stop();
-      await backend("PATCH", `/v1/users/${BOB}/metadata`, { public_metadata: { role: null } });
-    }
+    await webhooks.delivered("user.updated");
+    expect((await save(app, tokens.bob)).status).toBe(200);
+    // What {{user.*}} renders may have changed: his next token is a fresh Clerk call.
+    expect((await tokenRoute()).headers.get("Server-Timing")).toMatch(/cache;desc="miss"/);
+
+    await backend("PATCH", `/v1/users/${BOB}/metadata`, { public_metadata: { role: null } });
+    await webhooks.delivered("user.updated");
+    await expectNotAnEditor(await save(app, tokens.bob));
   });
 });
 

@@ -50,6 +50,7 @@ describe("a verified webhook with an unexpected shape", () => {
     ["session.removed with a numeric id", event("session.removed", { id: 42 }), "session.removed: data.id"],
     ["user.deleted with an empty id", event("user.deleted", { id: "", deleted: true }), "user.deleted: data.id"],
     ["user.deleted with data: []", event("user.deleted", []), "user.deleted: data must be an object"],
+    ["user.updated with data: null", event("user.updated", null), "user.updated: data must be an object"],
     [
       "organization.updated with data: null",
       event("organization.updated", null),

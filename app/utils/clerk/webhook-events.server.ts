@@ -10,7 +10,7 @@ import type { RevocationTarget } from "~/utils/tokens/sharing/revocations.server
 
 const withId = z.object({ id: z.string().min(1) }, { error: "must be an object with the id of what it is about" });
 const sessionGone = withId.transform(({ id }): RevocationTarget => ({ sessionId: id }));
-const userGone = withId.transform(({ id }): RevocationTarget => ({ userId: id }));
+const aboutUser = withId.transform(({ id }): RevocationTarget => ({ userId: id }));
 // A member removed or their role changed: all of that user's tokens go, a safe superset of
 // those minted for that organization (docs/decisions/031-organizations-in-the-app.md).
 const membershipChanged = z
@@ -29,7 +29,10 @@ const REVOKING_EVENTS: Record<string, z.ZodType<RevocationTarget>> = {
   "session.ended": sessionGone,
   "session.removed": sessionGone,
   "session.revoked": sessionGone,
-  "user.deleted": userGone,
+  "user.deleted": aboutUser,
+  // A changed name, address or metadata changes what {{user.*}} renders, and maybe their editor
+  // role: their tokens and the editors' lookup of them go (decisions 015, 032).
+  "user.updated": aboutUser,
   "organizationMembership.deleted": membershipChanged,
   "organizationMembership.updated": membershipChanged,
   "organization.updated": organizationChanged,

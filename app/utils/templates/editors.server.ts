@@ -3,6 +3,7 @@ import { LRUCache } from "lru-cache";
 import { clerkClient } from "~/utils/clerk/client.server";
 import { withinBudget } from "~/utils/clerk/budget.server";
 import { config } from "~/utils/config/config.server";
+import { revocations } from "~/utils/tokens/sharing/stores.server";
 
 /**
  * Who may create, edit and export templates: the users TEMPLATE_EDITORS names, by user id (no Clerk
@@ -10,7 +11,8 @@ import { config } from "~/utils/config/config.server";
  * The role is read from the verified session token when the instance puts the user's public metadata
  * there (the `metadata` claim of Clerk's basic RBAC guide); otherwise, like the address, from
  * `GET /v1/users/{id}`, read once per user and kept for USER_KEPT_MS, so a user reloading a page costs
- * one Backend API call per interval, not one per load. An organization role never counts: templates
+ * one Backend API call per interval, not one per load, and forgotten when Clerk's user.updated webhook
+ * says the user changed. An organization role never counts: templates
  * are instance-wide (docs/decisions/025-template-editors-and-the-emulator-marker.md,
  * docs/decisions/032-template-editors-by-role.md).
  */
@@ -43,6 +45,12 @@ const usersRead = new LRUCache<string, EditorFacts>({
   // Concurrent lookups of one user share one call.
   fetchMethod: async (userId) =>
     editorFactsOf(await withinBudget(() => clerkClient.users.getUser(userId), config.apiTimeoutMs)),
+});
+
+// Clerk's user.updated or user.deleted webhook, in every process: a removed role or address stops counting at
+// once, not after USER_KEPT_MS.
+revocations.onRevoked((target) => {
+  if ("userId" in target) usersRead.delete(target.userId);
 });
 
 /** The verified session token's claims, as getAuth gives them (Clerk's JwtPayload). */

@@ -59,6 +59,8 @@ export interface KeptTokens {
 }
 
 export class Revocations {
+  private readonly listeners: Array<(target: RevocationTarget) => void> = [];
+
   constructor(
     private readonly local: KeptTokens[],
     private readonly shared?: { link: RedisLink; sealing: Sealing },
@@ -84,6 +86,11 @@ export class Revocations {
     }
   }
 
+  /** Runs `forget` in every process for every revocation, for what other modules keep per user or session. */
+  onRevoked(forget: (target: RevocationTarget) => void) {
+    this.listeners.push(forget);
+  }
+
   /** A revocation another process published on the app's channel. */
   onPublished(sealed: string) {
     const target = this.shared?.sealing.open<RevocationTarget>("revoked", sealed);
@@ -92,6 +99,7 @@ export class Revocations {
 
   private dropLocally(target: RevocationTarget) {
     for (const cache of this.local) cache.dropWhere((key) => isOwnedBy(key, target));
+    for (const forget of this.listeners) forget(target);
   }
 
   private async dropShared({ link, sealing }: { link: RedisLink; sealing: Sealing }, target: RevocationTarget) {

@@ -17,7 +17,7 @@ export function userNotFound(id: string): Response {
   return notFoundResponse(`No user exists with id: ${id}`);
 }
 
-export function userRoutes({ store }: EmulatorContext): Hono {
+export function userRoutes({ store, webhooks }: EmulatorContext): Hono {
   return (
     new Hono()
       .get("/", (c) => listUsers(c, store.users.list()))
@@ -26,13 +26,16 @@ export function userRoutes({ store }: EmulatorContext): Hono {
         const user = store.users.get(c.req.param("id"));
         return user ? jsonResponse(userResource(user)) : userNotFound(c.req.param("id"));
       })
-      // How the Dashboard or a server grants a role (public metadata), as in Clerk's basic RBAC guide.
+      // How the Dashboard or a server grants a role (public metadata), as in Clerk's basic RBAC guide;
+      // announced with user.updated, as Clerk announces any change to a user.
       .patch("/:id/metadata", async (c) => {
         const user = store.users.get(c.req.param("id"));
         if (!user) return userNotFound(c.req.param("id"));
         const body = await parseJsonBody(c.req.raw, metadataSchema);
         if (!body.ok) return body.response;
-        return jsonResponse(userResource(store.users.mergeMetadata(user, body.data)));
+        const resource = userResource(store.users.mergeMetadata(user, body.data));
+        webhooks.userEvent("user.updated", resource);
+        return jsonResponse(resource);
       })
   );
 }
