@@ -12,6 +12,7 @@ import { startTestEmulator, type TestEmulator } from "../support/emulator";
  * once. Told a limit of 20 calls per 60 s with a 25 % share, a user may make 5 calls per 60 s (one
  * back every 12 s, so the loops below never see a refill). When Redis stops answering, each
  * process's own bucket (5 here, WEB_CONCURRENCY=1) decides at once: 200 or 429, never a 5xx.
+ * A third process, with TOKEN_CACHE=off (nothing else shared), draws on the same buckets.
  */
 
 const PER_USER = 5;
@@ -38,8 +39,16 @@ beforeAll(async () => {
     CLERK_RATE_LIMIT: "20/60s",
     CLERK_USER_SHARE_PERCENT: "25",
   });
-  servers = await Promise.all([startAppServer(env), startAppServer(env)]);
-  await Promise.all(servers.map((server) => untilLogged(server, "Sharing template tokens through Redis", 1)));
+  servers = await Promise.all([
+    startAppServer(env),
+    startAppServer(env),
+    startAppServer({ ...env, TOKEN_CACHE: "off" }),
+  ]);
+  await Promise.all([
+    untilLogged(servers[0]!, "Sharing template tokens through Redis", 1),
+    untilLogged(servers[1]!, "Sharing template tokens through Redis", 1),
+    untilLogged(servers[2]!, "Sharing each user's share of Clerk calls through Redis", 1),
+  ]);
   tokens.alice = await mintSessionToken(emulator, SESSIONS.alice);
   tokens.bob = await mintSessionToken(emulator, SESSIONS.bob);
 }, 60_000);
@@ -98,6 +107,9 @@ describe("each user's share of Clerk's rate limit, across processes sharing Redi
     expect(Number(refused.retryAfter)).toBeGreaterThanOrEqual(9);
     expect(Number(refused.retryAfter)).toBeLessThanOrEqual(12);
 
+    // A process that shares no tokens refuses Bob too, though it never made a call for him.
+    const uncached = await ask("bob", 2);
+    expect(uncached).toMatchObject({ status: 429, body: { code: "user_rate_limited" } });
     expect((await ask("alice", 1)).status).toBe(200);
     // A reused token is not a Clerk call, and costs nothing.
     const reused = await ask("bob", 0, { reuse: true });
