@@ -11,8 +11,8 @@ import { RedisUnavailable, type RedisLink } from "~/utils/tokens/sharing/redis-l
 
 /**
  * Refill, then take (ARGV[3] "take") or charge ("charge": below empty if need be) one call, in one
- * atomic step on Redis's clock, which every machine shares. KEYS[1]: the user's bucket, a hash of
- * `calls` (may be fractional or negative) and `at` (ms). ARGV: calls per window, window in ms.
+ * atomic step on Redis's clock, which every machine shares. KEYS[1]: the user's bucket, a string
+ * "<calls> <at ms>" (calls may be fractional or negative). ARGV: calls per window, window in ms.
  * Replies {1, 0} when the call is paid for, {0, ms until one call is back} when refused. The bucket
  * expires when it would be full again (at most about a window), which forgets it at no cost.
  */
@@ -21,16 +21,19 @@ local capacity = tonumber(ARGV[1])
 local windowMs = tonumber(ARGV[2])
 local time = redis.call("TIME")
 local now = tonumber(time[1]) * 1000 + tonumber(time[2]) / 1000
-local kept = redis.call("HMGET", KEYS[1], "calls", "at")
-local calls = tonumber(kept[1]) or capacity
-local at = tonumber(kept[2]) or now
+local calls, at = capacity, now
+local kept = redis.call("GET", KEYS[1])
+if kept then
+  local keptCalls, keptAt = string.match(kept, "^(%S+) (%S+)$")
+  calls, at = tonumber(keptCalls) or capacity, tonumber(keptAt) or now
+end
 calls = math.min(capacity, calls + math.max(0, now - at) * capacity / windowMs)
 if ARGV[3] == "take" and calls < 1 then
   return {0, math.ceil((1 - calls) * windowMs / capacity)}
 end
 calls = calls - 1
-redis.call("HSET", KEYS[1], "calls", tostring(calls), "at", tostring(now))
-redis.call("PEXPIRE", KEYS[1], math.max(1, math.ceil((capacity - calls) * windowMs / capacity)))
+local untilFullMs = math.max(1, math.ceil((capacity - calls) * windowMs / capacity))
+redis.call("SET", KEYS[1], tostring(calls) .. " " .. tostring(now), "PX", untilFullMs)
 return {1, 0}
 `;
 
