@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { setTimeout as sleep } from "node:timers/promises";
-import { startAppServer, type AppServer } from "../../support/app-server";
+import { startAppServer, untilLogged, type AppServer } from "../../support/app-server";
 import { appEnvFor, mintSessionToken } from "../../support/clerk-env";
 import { templateTokenCallLog } from "../../support/clerk-calls";
 import { startLocalRedis, type LocalRedis } from "../../support/redis-server";
@@ -23,14 +22,6 @@ let redis: LocalRedis;
 let servers: AppServer[] = [];
 const clerkCalls = templateTokenCallLog();
 const tokens = { alice: "", bob: "" };
-
-async function untilLogged(server: AppServer, line: string, times: number) {
-  const deadline = Date.now() + 20_000;
-  while (server.output().split(line).length - 1 < times) {
-    if (Date.now() > deadline) throw new Error(`"${line}" not logged ${times} times:\n${server.output()}`);
-    await sleep(50);
-  }
-}
 
 beforeAll(async () => {
   [emulator, redis] = await Promise.all([startTestEmulator({ log: clerkCalls.log }), startLocalRedis()]);
