@@ -140,6 +140,15 @@ async function served(server: ReturnType<typeof spawnCaptured>, port: number, re
   return { url, pid: server.child.pid!, output: server.output, stop };
 }
 
+/** Waits up to 20 s until a started server has logged `line` `times` times. */
+export async function untilLogged(server: AppServer, line: string, times: number) {
+  const deadline = Date.now() + 20_000;
+  while (server.output().split(line).length - 1 < times) {
+    if (Date.now() > deadline) throw new Error(`"${line}" not logged ${times} times:\n${server.output()}`);
+    await sleep(50);
+  }
+}
+
 /** Runs `npm start` (on this port, default: a free one) and resolves with its exit code and output once it exits by itself. */
 export async function runAppServerToExit(
   env: Record<string, string>,

@@ -3,7 +3,7 @@ import { Webhook } from "standardwebhooks";
 import { createServer, type Server, type Socket } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freePort, runAppServerToExit, startAppServer, type AppServer } from "../../support/app-server";
+import { freePort, runAppServerToExit, startAppServer, untilLogged, type AppServer } from "../../support/app-server";
 import { templateTokenCallCounter } from "../../support/clerk-calls";
 import { appEnvFor, mintSessionToken, revokeSession } from "../../support/clerk-env";
 import { getOnNewConnection, serverProcesses } from "../../support/fleet";
@@ -58,14 +58,6 @@ const POLL = { timeout: 20_000, interval: 50 };
 
 /** How many times the shared fleet's workers logged that sharing stopped, or resumed. */
 const sharing = (change: "stopped" | "resumed") => shared.output().split(`Sharing ${change}`).length - 1;
-
-async function untilLogged(server: AppServer, line: string, times: number) {
-  const deadline = Date.now() + 20_000;
-  while (server.output().split(line).length - 1 < times) {
-    if (Date.now() > deadline) throw new Error(`"${line}" not logged ${times} times:\n${server.output()}`);
-    await sleep(50);
-  }
-}
 
 beforeAll(async () => {
   const seedDir = await makeTempDir();

@@ -22,12 +22,38 @@ export class ClerkCallBudgetSpent extends Error {
   }
 }
 
+/** What the token routes and the studio's previews charge their Clerk calls to: this process's buckets, or the fleet's. */
+export interface UserCallBudgets {
+  /**
+   * `call`, charged to `who` each time it runs: its first run is refused (ClerkCallBudgetSpent)
+   * before Clerk is called when the budget is spent; a retry of it is charged without refusal.
+   */
+  charged<T>(who: string, call: () => Promise<T>): () => Promise<T>;
+  /** Counts a call made without asking (the one retry after a failure): the bucket may go below empty. */
+  charge(who: string): void;
+}
+
+/** `charged` for any budget that can take (maybe asynchronously) and charge. */
+export function chargedEachRun<T>(
+  budget: { take(who: string): void | Promise<void>; charge(who: string): void },
+  who: string,
+  call: () => Promise<T>,
+): () => Promise<T> {
+  let runs = 0;
+  return async () => {
+    runs += 1;
+    if (runs === 1) await budget.take(who);
+    else budget.charge(who);
+    return call();
+  };
+}
+
 type Bucket = { calls: number; at: number };
 
 /** The most users whose buckets are kept; one pushed out starts again with a full bucket. */
 const MAX_USERS = 100_000;
 
-export class ClerkCallBudgets {
+export class ClerkCallBudgets implements UserCallBudgets {
   private readonly buckets: LRUCache<string, Bucket>;
   private readonly refillPerMs: number;
   private readonly now: () => number;
@@ -49,18 +75,8 @@ export class ClerkCallBudgets {
     this.keep(who, { ...bucket, calls: bucket.calls - 1 });
   }
 
-  /**
-   * `call`, charged to `who` each time it runs: its first run is refused (ClerkCallBudgetSpent)
-   * before Clerk is called when the budget is spent; a retry of it is charged without refusal.
-   */
   charged<T>(who: string, call: () => Promise<T>): () => Promise<T> {
-    let runs = 0;
-    return () => {
-      if (runs === 0) this.take(who);
-      else this.charge(who);
-      runs += 1;
-      return call();
-    };
+    return chargedEachRun(this, who, call);
   }
 
   /** Counts a call made without asking (the one retry after a failure): the bucket may go below empty. */

@@ -52,6 +52,14 @@ export interface LinkEvents {
   onEventsLost(): void;
 }
 
+/** What the logs say is shared, and what each process does without Redis. */
+export interface LinkPurpose {
+  shared: string;
+  without: string;
+}
+
+const SHARING_TOKENS: LinkPurpose = { shared: "template tokens", without: "reuses its own tokens" };
+
 export class RedisLink {
   private readonly commands: RedisConnection;
   private readonly events: RedisConnection;
@@ -69,11 +77,15 @@ export class RedisLink {
   // Requests waiting for a reply: they stop waiting when the commands connection is lost.
   private readonly waiting = new Set<(reason: string) => void>();
 
-  /** @param budgetMs REDIS_TIMEOUT_MS: how late a reply may be before Redis's health is checked. */
+  /**
+   * @param budgetMs REDIS_TIMEOUT_MS: how late a reply may be before Redis's health is checked.
+   * @param purpose what its log lines name: token sharing, unless it serves something else.
+   */
   constructor(
     private readonly url: string,
     readonly budgetMs: number,
     events: LinkEvents,
+    private readonly purpose: LinkPurpose = SHARING_TOKENS,
   ) {
     this.starting = new Promise((resolve) => (this.started = resolve));
     setTimeout(this.started, budgetMs + HEALTH_CHECK_TIMEOUT_MS).unref();
@@ -199,7 +211,7 @@ export class RedisLink {
     this.started();
     if (this.down === undefined) {
       this.down = reason;
-      log(`Sharing stopped (${reason}): each process reuses its own tokens until Redis answers again.`);
+      log(`Sharing stopped (${reason}): each process ${this.purpose.without} until Redis answers again.`);
     }
     this.checkSoon(PROBE_INTERVAL_MS);
   }
@@ -233,7 +245,7 @@ export class RedisLink {
       log(
         this.everUp
           ? "Sharing resumed: Redis answers again."
-          : `Sharing template tokens through Redis at ${describeUrl(this.url)}.`,
+          : `Sharing ${this.purpose.shared} through Redis at ${describeUrl(this.url)}.`,
       );
       this.everUp = true;
       this.started();
@@ -259,8 +271,8 @@ export class RedisLink {
     this.started();
     this.down = `Redis ${version[1]} is older than ${OLDEST_MAJOR_VERSION}.0`;
     log(
-      `REDIS_URL names Redis ${version[1]} at ${describeUrl(this.url)}; sharing template tokens needs Redis ` +
-        `${OLDEST_MAJOR_VERSION}.0 or later: upgrade it, or unset REDIS_URL. Each process reuses its own tokens.`,
+      `REDIS_URL names Redis ${version[1]} at ${describeUrl(this.url)}; sharing ${this.purpose.shared} needs ` +
+        `Redis ${OLDEST_MAJOR_VERSION}.0 or later: upgrade it, or unset REDIS_URL. Each process ${this.purpose.without}.`,
     );
     this.commands.destroy();
     this.events.destroy();

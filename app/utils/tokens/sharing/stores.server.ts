@@ -29,3 +29,5 @@ const shared =
 /** Template tokens shared through Redis; undefined without REDIS_URL (or with TOKEN_CACHE=off). */
 export const sharedTokenCache = shared?.cache;
 export const revocations = shared?.revocations ?? new Revocations([localTokenCache]);
+/** The sharing's link to Redis, for the other state the fleet shares: each user's share of Clerk calls (026). */
+export const sharedRedisLink = shared?.link;
