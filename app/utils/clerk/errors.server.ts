@@ -78,7 +78,7 @@ export function userRateLimited({ retryAfterSeconds, callsPerWindow, windowSecon
     429,
     {
       message:
-        `You have used your share of this server's Clerk calls (${callsPerWindow} per ${windowSeconds} s per ` +
+        `You have used your share of this app's Clerk calls (${callsPerWindow} per ${windowSeconds} s per ` +
         `user), so Clerk was not called. Retry after ${retryAfterSeconds} s.`,
       code: "user_rate_limited",
     },
