@@ -1,5 +1,6 @@
 import { createClient } from "redis";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { chargedWithinBudget } from "~/utils/clerk/budget.server";
 import { ClerkCallBudgets, ClerkCallBudgetSpent } from "~/utils/clerk/call-budget.server";
 import { FleetCallBudgets, TAKE_OR_CHARGE } from "~/utils/clerk/fleet-call-budget.server";
 import { RedisLink } from "~/utils/tokens/sharing/redis-link.server";
@@ -121,19 +122,16 @@ describe("the fleet's bucket in Redis", () => {
     expect(await refusal(budgets.take(alice))).toBeUndefined();
   });
 
-  it("wraps a call: its first run takes (refused before the call), a retry is charged without refusal", async () => {
+  it("takes before a charged call runs, and refuses a spent share before the call", async () => {
     const { fleet: budgets } = budgetsOn(link);
-    const { who, key } = newUser();
+    const { who } = newUser();
     let runs = 0;
-    const call = budgets.charged(who, async () => (runs += 1));
+    const call = () => chargedWithinBudget(budgets, who, async () => (runs += 1), 1000);
     await call();
     await call();
-    await call();
-    expect(runs).toBe(3);
-    // One taken and two charged (in the background): minus one call, so the next take is refused.
-    await expect.poll(async () => callsIn(key), { interval: 20 }).toBeLessThan(-0.5);
-    expect(await refusal(budgets.charged(who, async () => (runs += 1))())).toBeDefined();
-    expect(runs).toBe(3);
+    expect(runs).toBe(PER_USER);
+    expect(await refusal(call())).toBeInstanceOf(ClerkCallBudgetSpent);
+    expect(runs).toBe(PER_USER);
   });
 });
 

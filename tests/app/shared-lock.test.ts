@@ -6,7 +6,7 @@ import { apiError } from "~/utils/http/responses.server";
 import { TemplateTokenCache } from "~/utils/tokens/cache.server";
 import { reuseKeyOf } from "~/utils/tokens/sharing/revocations.server";
 import { sealingFor } from "~/utils/tokens/sharing/sealing.server";
-import { shareThroughRedis } from "~/utils/tokens/sharing/shared-reuse.server";
+import { revokeThroughRedis, shareThroughRedis } from "~/utils/tokens/sharing/shared-reuse.server";
 import { unsignedToken } from "../../support/forge";
 import { startLocalRedis, type LocalRedis } from "../../support/redis-server";
 import { startTestEmulator, type TestEmulator } from "../support/emulator";
@@ -218,6 +218,20 @@ describe("near copies", () => {
     expect(calls.count).toBe(3);
   });
 
+  it("of an organization are indexed by when they expire: names long expired leave the index at the next write", async () => {
+    const process = await startProcess();
+    const inAcme = { ...owner, orgId: "org_acme" };
+    const organizationIndex = sealing.name("organization", "org_acme");
+    // A token minted for Acme an hour ago, long expired: its name is all that is left of it.
+    await admin.zAdd(organizationIndex, { score: Date.now() - 3_600_000, value: "rct:token:an-hour-old" });
+    const key = reuseKeyOf(inAcme, "org:admin", "organization");
+    expect((await process.cache.lookup(key, inAcme, clerk().mint, options)).source).toBe("stored");
+    expect(await admin.zRange(organizationIndex, 0, -1)).toEqual([namesOf(key).token]);
+    // The index lives as long as its newest token's reuse window (45 s here), no longer.
+    expect(await admin.pTTL(organizationIndex)).toBeGreaterThan(40_000);
+    expect(await admin.pTTL(organizationIndex)).toBeLessThanOrEqual(45_000);
+  });
+
   it("are dropped on every process when Clerk says the token is gone (404)", async () => {
     const emulator: TestEmulator = await startTestEmulator();
     try {
@@ -244,5 +258,29 @@ describe("near copies", () => {
     } finally {
       await emulator.stop();
     }
+  });
+});
+
+describe("what other modules keep per user (revocations.onRevoked)", () => {
+  it("hears a revocation made elsewhere, also in a process that shares no tokens (TOKEN_CACHE=off)", async () => {
+    const sharing = await startProcess();
+    const budgetsOnly = revokeThroughRedis({ url: redis.url, timeoutMs: REDIS_TIMEOUT_MS, secretKey: SECRET_KEY });
+    try {
+      await expect.poll(() => budgetsOnly.link.hearsEvents, { timeout: 10_000, interval: 20 }).toBe(true);
+      const heard: unknown[] = [];
+      budgetsOnly.revocations.onRevoked((target) => heard.push(target));
+      await sharing.revocations.revoke({ userId: "user_1" });
+      await expect.poll(() => heard, { timeout: 1000, interval: 10 }).toEqual([{ userId: "user_1" }]);
+    } finally {
+      budgetsOnly.link.close();
+    }
+  });
+
+  it("tells them to forget everyone when the subscriber was away, since a revocation may have been missed", async () => {
+    const process = await startProcess();
+    const heard: unknown[] = [];
+    process.revocations.onRevoked((target) => heard.push(target));
+    await admin.sendCommand(["CLIENT", "KILL", "TYPE", "pubsub"]);
+    await expect.poll(() => heard, { timeout: 5000, interval: 20 }).toContain("anyone");
   });
 });

@@ -104,6 +104,17 @@ describe("TEMPLATE_EDITOR_ROLE=admin, nobody in TEMPLATE_EDITORS", () => {
     await webhooks.delivered("user.updated");
     await expectNotAnEditor(await save(app, tokens.bob));
   });
+
+  it("never counts unsafe_metadata, which users write themselves from the browser", async () => {
+    await backend("PATCH", `/v1/users/${BOB}/metadata`, { unsafe_metadata: { role: "admin" } });
+    try {
+      await webhooks.delivered("user.updated");
+      await expectNotAnEditor(await save(app, tokens.bob));
+    } finally {
+      await backend("PATCH", `/v1/users/${BOB}/metadata`, { unsafe_metadata: { role: null } });
+      await webhooks.delivered("user.updated");
+    }
+  });
 });
 
 describe("with the public metadata in the session token (Clerk's basic RBAC guide)", () => {

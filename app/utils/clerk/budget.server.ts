@@ -1,4 +1,5 @@
 import { isClerkAPIResponseError } from "@clerk/remix/errors";
+import type { UserCallBudgets } from "~/utils/clerk/call-budget.server";
 import { ClerkTimeoutError } from "~/utils/clerk/errors.server";
 import { setTimeout as sleep } from "node:timers/promises";
 
@@ -43,4 +44,25 @@ export async function withinBudget<T>(call: () => Promise<T>, budgetMs: number):
     await sleep(delay);
     return withTimeout(call(), remaining(), budgetMs);
   }
+}
+
+/**
+ * `call` within `budgetMs` (withinBudget), charged to `who`'s share of Clerk's rate limit. The share
+ * is taken before the clock starts: waiting for a late Redis (the fleet's buckets, decision 026)
+ * never uses Clerk's time, and a spent share refuses before Clerk is called. The retry is charged,
+ * never refused.
+ */
+export async function chargedWithinBudget<T>(
+  share: UserCallBudgets,
+  who: string,
+  call: () => Promise<T>,
+  budgetMs: number,
+): Promise<T> {
+  await share.take(who);
+  let runs = 0;
+  return withinBudget(() => {
+    runs += 1;
+    if (runs > 1) share.charge(who);
+    return call();
+  }, budgetMs);
 }

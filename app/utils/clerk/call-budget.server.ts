@@ -22,30 +22,16 @@ export class ClerkCallBudgetSpent extends Error {
   }
 }
 
-/** What the token routes and the studio's previews charge their Clerk calls to: this process's buckets, or the fleet's. */
+/**
+ * What the token routes and the studio's previews charge their Clerk calls to: this process's
+ * buckets, or the fleet's. `chargedWithinBudget` (budget.server.ts) takes before each call and
+ * charges its retry.
+ */
 export interface UserCallBudgets {
-  /**
-   * `call`, charged to `who` each time it runs: its first run is refused (ClerkCallBudgetSpent)
-   * before Clerk is called when the budget is spent; a retry of it is charged without refusal.
-   */
-  charged<T>(who: string, call: () => Promise<T>): () => Promise<T>;
+  /** Takes one call from `who`'s share, or throws ClerkCallBudgetSpent (before Clerk is called). */
+  take(who: string): void | Promise<void>;
   /** Counts a call made without asking (the one retry after a failure): the bucket may go below empty. */
   charge(who: string): void;
-}
-
-/** `charged` for any budget that can take (maybe asynchronously) and charge. */
-export function chargedEachRun<T>(
-  budget: { take(who: string): void | Promise<void>; charge(who: string): void },
-  who: string,
-  call: () => Promise<T>,
-): () => Promise<T> {
-  let runs = 0;
-  return async () => {
-    runs += 1;
-    if (runs === 1) await budget.take(who);
-    else budget.charge(who);
-    return call();
-  };
 }
 
 type Bucket = { calls: number; at: number };
@@ -73,10 +59,6 @@ export class ClerkCallBudgets implements UserCallBudgets {
       throw new ClerkCallBudgetSpent(retryAfterSeconds, this.options.callsPerWindow, this.options.windowMs / 1000);
     }
     this.keep(who, { ...bucket, calls: bucket.calls - 1 });
-  }
-
-  charged<T>(who: string, call: () => Promise<T>): () => Promise<T> {
-    return chargedEachRun(this, who, call);
   }
 
   /** Counts a call made without asking (the one retry after a failure): the bucket may go below empty. */

@@ -1,4 +1,4 @@
-import { chargedEachRun, ClerkCallBudgetSpent, type UserCallBudgets } from "~/utils/clerk/call-budget.server";
+import { ClerkCallBudgetSpent, type UserCallBudgets } from "~/utils/clerk/call-budget.server";
 import type { Client } from "~/utils/tokens/sharing/redis-connection.server";
 import { RedisUnavailable, type RedisLink } from "~/utils/tokens/sharing/redis-link.server";
 
@@ -59,10 +59,6 @@ export class FleetCallBudgets implements UserCallBudgets {
     private readonly local: UserCallBudgets & { take(who: string): void },
     private readonly options: FleetBudgetOptions,
   ) {}
-
-  charged<T>(who: string, call: () => Promise<T>): () => Promise<T> {
-    return chargedEachRun(this, who, call);
-  }
 
   /**
    * Takes one call from `who`'s bucket in Redis, or throws ClerkCallBudgetSpent with Redis's wait.

@@ -1,7 +1,6 @@
 import { ClerkCallBudgets, type UserCallBudgets } from "~/utils/clerk/call-budget.server";
 import { FleetCallBudgets } from "~/utils/clerk/fleet-call-budget.server";
 import { config } from "~/utils/config/config.server";
-import { RedisLink } from "~/utils/tokens/sharing/redis-link.server";
 import { sealingFor } from "~/utils/tokens/sharing/sealing.server";
 import { sharedRedisLink } from "~/utils/tokens/sharing/stores.server";
 
@@ -16,18 +15,10 @@ const { perUser, perProcess, windowMs } = config.clerkCallBudget;
 /** This process's buckets: the budget without Redis, and the fallback when Redis cannot answer. */
 const processBudgets = new ClerkCallBudgets({ callsPerWindow: perProcess, windowMs });
 
-/** The sharing's link; with TOKEN_CACHE=off, when nothing else is shared, one of the budget's own. */
-function linkToRedis(redis: NonNullable<typeof config.redis>): RedisLink {
-  if (sharedRedisLink) return sharedRedisLink;
-  const ignored = { onMessage() {}, onEventsLost() {} };
-  const purpose = { shared: "each user's share of Clerk calls", without: "keeps its own buckets of Clerk calls" };
-  return new RedisLink(redis.url, redis.timeoutMs, ignored, purpose);
-}
-
 function fleetBudgets(): UserCallBudgets | undefined {
-  if (!config.redis) return undefined;
+  if (!sharedRedisLink) return undefined;
   const names = sealingFor(config.secretKey);
-  return new FleetCallBudgets(linkToRedis(config.redis), processBudgets, {
+  return new FleetCallBudgets(sharedRedisLink, processBudgets, {
     callsPerWindow: perUser,
     windowMs,
     keyOf: (who) => names.name("budget", who),

@@ -48,9 +48,10 @@ const usersRead = new LRUCache<string, EditorFacts>({
 });
 
 // Clerk's user.updated or user.deleted webhook, in every process: a removed role or address stops counting at
-// once, not after USER_KEPT_MS.
+// once, not after USER_KEPT_MS. A process that may have missed one forgets every user.
 revocations.onRevoked((target) => {
-  if ("userId" in target) usersRead.delete(target.userId);
+  if (target === "anyone") usersRead.clear();
+  else if ("userId" in target) usersRead.delete(target.userId);
 });
 
 /** The verified session token's claims, as getAuth gives them (Clerk's JwtPayload). */

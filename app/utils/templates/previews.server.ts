@@ -1,5 +1,5 @@
 import { clerkClient } from "~/utils/clerk/client.server";
-import { withinBudget } from "~/utils/clerk/budget.server";
+import { chargedWithinBudget, withinBudget } from "~/utils/clerk/budget.server";
 import { templateTokenCall, tokenErrorResponse, type ClerkCall } from "~/utils/clerk/errors.server";
 import { clerkCallBudgets } from "~/utils/clerk/user-shares.server";
 import { config } from "~/utils/config/config.server";
@@ -23,7 +23,7 @@ const withinTimeBudget = <T>(call: () => Promise<T>) => withinBudget(call, confi
  * Clerk's rate limit: refused (429 user_rate_limited) before Clerk when the share is spent.
  */
 const chargedCall = <T>(userId: string, call: () => Promise<T>) =>
-  withinTimeBudget(clerkCallBudgets.charged(userId, call));
+  chargedWithinBudget(clerkCallBudgets, userId, call, config.apiTimeoutMs);
 
 /** The answer the token route would give for this failure, as a preview shows it; the log names the call that failed. */
 async function failedPreview(account: PreviewAccount, error: unknown, call: ClerkCall): Promise<TemplatePreview> {

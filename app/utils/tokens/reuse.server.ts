@@ -1,4 +1,4 @@
-import { withinBudget } from "~/utils/clerk/budget.server";
+import { chargedWithinBudget } from "~/utils/clerk/budget.server";
 import {
   isTemplateNotFound,
   tokenErrorResponse,
@@ -40,9 +40,12 @@ export interface TokenRequest {
   fresh: boolean;
 }
 
-/** Runs Clerk's call within CLERK_API_TIMEOUT_MS and checks that it answered with a JWT. */
-async function callClerkWithinBudget(getToken: () => Promise<{ jwt: string } | null>): Promise<string> {
-  const token = await withinBudget(getToken, config.apiTimeoutMs);
+/**
+ * Runs Clerk's call within CLERK_API_TIMEOUT_MS, charged to `who`'s share of the rate limit, and
+ * checks that it answered with a JWT.
+ */
+async function callClerkWithinBudget(who: string, getToken: () => Promise<{ jwt: string } | null>): Promise<string> {
+  const token = await chargedWithinBudget(clerkCallBudgets, who, getToken, config.apiTimeoutMs);
   // The SDK hands back a non-JSON answer as it is instead of throwing.
   if (typeof token?.jwt !== "string" || !JWT_PATTERN.test(token.jwt)) throw new UnexpectedClerkAnswerError();
   return token.jwt;
@@ -71,7 +74,7 @@ export async function reuseTemplateToken(
   // Tested here, before the shared path turns Clerk's error into a Response: with `*`, the
   // next request for a template Clerk no longer has is refused without a call.
   const mint = () =>
-    callClerkWithinBudget(clerkCallBudgets.charged(userId ?? sessionId, getToken)).catch((error: unknown) => {
+    callClerkWithinBudget(userId ?? sessionId, getToken).catch((error: unknown) => {
       if (isTemplateNotFound(error)) void refreshTemplateNames();
       throw error;
     });

@@ -24,6 +24,12 @@ return {false, redis.call("SET", KEYS[2], ARGV[1], "NX", "PX", ARGV[2])}
 `;
 
 /**
+ * How long past its expiry a name stays in an organization's index: the machines that write it
+ * score by their own clocks, which may disagree by this much before one prunes another's live token.
+ */
+const ORGANIZATION_INDEX_SKEW_MS = 60_000;
+
+/**
  * Frees the lock only if it still holds this call's value: a holder slower
  * than the lock's life must not free the lock another process took since.
  */
@@ -144,9 +150,13 @@ export class Ownership {
             .pExpire(userIndex, ttl, "GT");
           if (owner.orgId) {
             // An organization renamed or deleted drops its tokens, whoever's they are (decision 031).
+            // Its members keep minting, so the index never expires as a whole: each name is scored by
+            // when its token expires, and names long expired are pruned at each write.
             const organizationIndex = this.sealing.name("organization", owner.orgId);
+            const now = Date.now();
             transaction
-              .sAdd(organizationIndex, name)
+              .zAdd(organizationIndex, { score: now + ttl, value: name })
+              .zRemRangeByScore(organizationIndex, "-inf", now - ORGANIZATION_INDEX_SKEW_MS)
               .pExpire(organizationIndex, ttl, "NX")
               .pExpire(organizationIndex, ttl, "GT");
           }

@@ -28,13 +28,13 @@ function isOwnedBy(key: string, target: RevocationTarget): boolean {
 
 /**
  * The Redis keys to delete for a target: its tokens and the indexes that list them. A session's
- * index lists its tokens; a user's, their sessions' indexes; an organization's, its tokens
- * (Ownership.storeAndAnnounce keeps all three).
+ * index lists its tokens; a user's, their sessions' indexes; an organization's, its tokens, scored
+ * by when they expire (Ownership.storeAndAnnounce keeps all three).
  */
 async function indexedNames(link: RedisLink, sealing: Sealing, target: RevocationTarget, deadline: number) {
   if ("orgId" in target) {
     const organizationIndex = sealing.name("organization", target.orgId);
-    const tokens = await link.run(deadline, (client) => client.sMembers(organizationIndex));
+    const tokens = await link.run(deadline, (client) => client.zRange(organizationIndex, 0, -1));
     return [...tokens, organizationIndex];
   }
   const sessionIndexes =
@@ -59,7 +59,7 @@ export interface KeptTokens {
 }
 
 export class Revocations {
-  private readonly listeners: Array<(target: RevocationTarget) => void> = [];
+  private readonly listeners: Array<(target: RevocationTarget | "anyone") => void> = [];
 
   constructor(
     private readonly local: KeptTokens[],
@@ -86,9 +86,17 @@ export class Revocations {
     }
   }
 
-  /** Runs `forget` in every process for every revocation, for what other modules keep per user or session. */
-  onRevoked(forget: (target: RevocationTarget) => void) {
+  /**
+   * Runs `forget` in every process for every revocation, for what other modules keep per user or
+   * session; with "anyone" when this process may have missed revocations (its Redis subscriber was away).
+   */
+  onRevoked(forget: (target: RevocationTarget | "anyone") => void) {
     this.listeners.push(forget);
+  }
+
+  /** This process's subscriber was away: a revocation may have been missed, so every listener forgets all. */
+  eventsLost() {
+    this.tellListeners("anyone");
   }
 
   /** A revocation another process published on the app's channel. */
@@ -99,7 +107,18 @@ export class Revocations {
 
   private dropLocally(target: RevocationTarget) {
     for (const cache of this.local) cache.dropWhere((key) => isOwnedBy(key, target));
-    for (const forget of this.listeners) forget(target);
+    this.tellListeners(target);
+  }
+
+  private tellListeners(target: RevocationTarget | "anyone") {
+    for (const forget of this.listeners) {
+      // A listener's failure must not stop the others, nor the worker (this runs on its message path).
+      try {
+        forget(target);
+      } catch (error) {
+        console.error(`[revocations] a listener failed: ${error instanceof Error ? error.name : "error"}`);
+      }
+    }
   }
 
   private async dropShared({ link, sealing }: { link: RedisLink; sealing: Sealing }, target: RevocationTarget) {

@@ -1,9 +1,19 @@
 import type { TemplateTokenCache } from "~/utils/tokens/cache.server";
 import { NearCache } from "./near-cache.server";
-import { RedisLink } from "./redis-link.server";
+import { RedisLink, type LinkPurpose } from "./redis-link.server";
 import { Revocations } from "./revocations.server";
 import { sealingFor } from "./sealing.server";
 import { SharedTokenCache } from "./shared-cache.server";
+
+/** A message on the app's channel, when it is one: its type, the token name it is about, its sealed content. */
+function eventOf(message: string): { type?: string; name?: string; sealed: string } | undefined {
+  try {
+    const parsed = JSON.parse(message) as { type?: string; name?: string; sealed?: unknown } | null;
+    return typeof parsed?.sealed === "string" ? { ...parsed, sealed: parsed.sealed } : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /**
  * One process's part in sharing through Redis: the link, the shared cache
@@ -27,20 +37,46 @@ export function shareThroughRedis(options: {
   const near = new NearCache(options.nearCacheMs, { maxEntries: options.maxEntries });
   const link = new RedisLink(options.url, options.timeoutMs, {
     onMessage(message) {
-      let parsed: { type?: string; name?: string; sealed?: string };
-      try {
-        parsed = JSON.parse(message);
-      } catch {
-        return;
-      }
-      if (typeof parsed?.sealed !== "string") return;
-      if (parsed.type === "minted" && typeof parsed.name === "string") cache.onMinted(parsed.name, parsed.sealed);
-      if (parsed.type === "revoked") revocations.onPublished(parsed.sealed);
+      const event = eventOf(message);
+      if (event?.type === "minted" && typeof event.name === "string") cache.onMinted(event.name, event.sealed);
+      if (event?.type === "revoked") revocations.onPublished(event.sealed);
     },
-    // A revocation published while the subscriber is away would be missed: no near copy outlives that.
-    onEventsLost: () => near.clear(),
+    // A revocation published while the subscriber is away would be missed: no near copy, nor
+    // anything another module keeps per user, outlives that.
+    onEventsLost: () => {
+      near.clear();
+      revocations.eventsLost();
+    },
   });
   const cache = new SharedTokenCache(options.local, near, link, sealing, options.lockMs);
   const revocations = new Revocations([options.local, near], { link, sealing });
   return { cache, revocations, link };
+}
+
+/** What the link's log lines name when no tokens are shared (TOKEN_CACHE=off). */
+const SHARING_BUDGETS: LinkPurpose = {
+  shared: "each user's share of Clerk calls and Clerk's revocations",
+  without: "keeps its own buckets of Clerk calls",
+};
+
+/**
+ * With TOKEN_CACHE=off nothing is reused, but the fleet still shares each user's share of Clerk
+ * calls (decision 026) and hears Clerk's revocations, which other modules act on (decision 032).
+ */
+export function revokeThroughRedis(options: { url: string; timeoutMs: number; secretKey: string }) {
+  const sealing = sealingFor(options.secretKey);
+  const link = new RedisLink(
+    options.url,
+    options.timeoutMs,
+    {
+      onMessage(message) {
+        const event = eventOf(message);
+        if (event?.type === "revoked") revocations.onPublished(event.sealed);
+      },
+      onEventsLost: () => revocations.eventsLost(),
+    },
+    SHARING_BUDGETS,
+  );
+  const revocations = new Revocations([], { link, sealing });
+  return { revocations, link };
 }
