@@ -163,6 +163,11 @@ describe("loadConfig", () => {
     ],
     [
       "TEMPLATE_EDITOR_ROLE",
+      { TEMPLATE_EDITOR_ROLE: "Org:Admin" },
+      /TEMPLATE_EDITOR_ROLE must .* not an organization role/,
+    ],
+    [
+      "TEMPLATE_EDITOR_ROLE",
       { TEMPLATE_EDITOR_ROLE: "site admin" },
       /TEMPLATE_EDITOR_ROLE must be the public metadata role/,
     ],

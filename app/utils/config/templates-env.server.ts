@@ -36,7 +36,7 @@ const editorRole = z
   .string()
   .trim()
   .refine(
-    (role) => !role.startsWith("org:"),
+    (role) => !role.toLowerCase().startsWith("org:"),
     "must be a value of the users' public metadata role, such as admin, not an organization role (org:…): " +
       "any user may create an organization and be its org:admin, and templates are instance-wide",
   )
