@@ -28,6 +28,8 @@ const SESSIONS = 200;
 const CLERK_LATENCY_MS = 50;
 // The hard case (issue 20): cold workers, more connections than cores, load from the moment they serve.
 const LOAD = { connections: 64, seconds: 5 };
+// Cold starts of each fleet, one fleet at a time, taking turns at going first (as `npm run bench` does).
+const COLD_ROUNDS = 2;
 
 let redis: LocalRedis;
 let emulator: TestEmulator;
@@ -62,7 +64,7 @@ const sharing = (change: "stopped" | "resumed") => shared.output().split(`Sharin
 beforeAll(async () => {
   const seedDir = await makeTempDir();
   removeSeed = seedDir.remove;
-  const seed = await writeSeedWithSessions(seedDir.dir, 2 * SESSIONS + 60);
+  const seed = await writeSeedWithSessions(seedDir.dir, 2 * COLD_ROUNDS * SESSIONS + 60);
   sharedPort = await freePort();
   [redis, emulator] = await Promise.all([
     startLocalRedis(),
@@ -87,44 +89,57 @@ afterAll(async () => {
 });
 
 describe(`${WORKERS} workers`, () => {
-  it(`started cold under load make at most 1.05 Clerk calls per session with REDIS_URL, and serve at least 0.9× the requests of the same fleet without, p99 at most 2× (${LOAD.connections} connections each, ${LOAD.seconds} s, ${SESSIONS} sessions each, default settings)`, async () => {
-    // Both fleets at once, each with sessions of its own: whatever else runs on the machine weighs on both alike.
-    const [sharedSessions, ownSessions] = [takeSessions(SESSIONS), takeSessions(SESSIONS)];
-    const counterFor = (asking: SeededSession[]) => {
+  it(`started cold under load make at most 1.05 Clerk calls per session with REDIS_URL, and serve at least 0.9× the requests of the same fleet without, p99 at most 2× (${LOAD.connections} connections, ${LOAD.seconds} s, ${SESSIONS} sessions per cold start, ${COLD_ROUNDS} starts each, default settings)`, async () => {
+    // One fleet at a time, taking turns: two fleets started at once on two cores race each other's
+    // boot, and whichever serves first takes the machine (shared ÷ per process swung 0.62–1.65 so).
+    const perProcessEnv = appEnvFor(emulator, { WEB_CONCURRENCY: String(WORKERS) });
+    const runs: { withRedis: ColdRun[]; withoutRedis: ColdRun[] } = { withRedis: [], withoutRedis: [] };
+    const coldRun = async (server: AppServer) => {
+      const asking = takeSessions(SESSIONS);
       const counter = templateTokenCallCounter(asking.map(({ sessionId }) => sessionId));
       callCounters.push(counter);
-      return { ...LOAD, clerkCalls: counter };
+      return loadFromTheStart(
+        server,
+        asking.map(({ token }) => token),
+        { ...LOAD, clerkCalls: counter },
+      );
     };
-    const perProcessEnv = appEnvFor(emulator, { WEB_CONCURRENCY: String(WORKERS) });
-    const [sharedFleet, perProcess] = await Promise.all([
-      startAppServer(sharedEnv, sharedPort),
-      startAppServer(perProcessEnv),
-    ]);
-    shared = sharedFleet;
-    const [withRedis, withoutRedis] = await Promise.all([
-      loadFromTheStart(
-        shared,
-        sharedSessions.map(({ token }) => token),
-        counterFor(sharedSessions),
-      ),
-      loadFromTheStart(
-        perProcess,
-        ownSessions.map(({ token }) => token),
-        counterFor(ownSessions),
-      ),
-    ]).finally(() => perProcess.stop());
-    const summary = (run: ColdRun) =>
-      `${run.callsPerSession.toFixed(3)} Clerk calls per session, ${run.answered} requests, p99 ${run.p99Ms.toFixed(1)} ms`;
+    const sharedRun = async (last: boolean) => {
+      // The last shared fleet stays up, on the port Clerk's webhooks go to, for the tests below.
+      const fleet = await startAppServer(sharedEnv, last ? sharedPort : undefined);
+      if (last) shared = fleet;
+      runs.withRedis.push(await coldRun(fleet).finally(() => (last ? undefined : fleet.stop())));
+    };
+    const perProcessRun = async () => {
+      const fleet = await startAppServer(perProcessEnv);
+      runs.withoutRedis.push(await coldRun(fleet).finally(() => fleet.stop()));
+    };
+    for (let round = 0; round < COLD_ROUNDS; round += 1) {
+      const last = round === COLD_ROUNDS - 1;
+      if (round % 2 === 0) await sharedRun(last).then(perProcessRun);
+      else await perProcessRun().then(() => sharedRun(last));
+    }
+    const total = (all: ColdRun[]) => all.reduce((sum, run) => sum + run.answered, 0);
+    const worstP99 = (all: ColdRun[]) => Math.max(...all.map((run) => run.p99Ms));
+    const summary = (all: ColdRun[]) =>
+      all
+        .map(
+          (run) =>
+            `${run.callsPerSession.toFixed(3)} calls/session, ${run.answered} requests, p99 ${run.p99Ms.toFixed(1)} ms`,
+        )
+        .join("; ");
     console.log(
-      `${WORKERS} cold workers each, ${LOAD.connections} connections each for ${LOAD.seconds} s: shared through Redis ${summary(withRedis)}; per process ${summary(withoutRedis)}`,
+      `${WORKERS} cold workers, ${LOAD.connections} connections for ${LOAD.seconds} s per start: shared through Redis ${summary(runs.withRedis)}; per process ${summary(runs.withoutRedis)}`,
     );
-    expect([withRedis.failures, withoutRedis.failures]).toEqual([0, 0]);
-    expect(withRedis.callsPerSession).toBeLessThanOrEqual(1.05);
-    expect(withoutRedis.callsPerSession).toBeGreaterThan(1);
-    expect(withRedis.answered).toBeGreaterThanOrEqual(0.9 * withoutRedis.answered);
-    expect(withRedis.p99Ms).toBeLessThanOrEqual(2 * withoutRedis.p99Ms);
+    expect([...runs.withRedis, ...runs.withoutRedis].map((run) => run.failures)).toEqual(
+      Array(2 * COLD_ROUNDS).fill(0),
+    );
+    for (const run of runs.withRedis) expect(run.callsPerSession).toBeLessThanOrEqual(1.05);
+    for (const run of runs.withoutRedis) expect(run.callsPerSession).toBeGreaterThan(1);
+    expect(total(runs.withRedis)).toBeGreaterThanOrEqual(0.9 * total(runs.withoutRedis));
+    expect(worstP99(runs.withRedis)).toBeLessThanOrEqual(2 * worstP99(runs.withoutRedis));
     await untilLogged(shared, "Sharing template tokens through Redis", WORKERS);
-  }, 120_000);
+  }, 180_000);
 
   it("leave nothing readable in Redis: no JWT, session id, user id or template name in any key, value or command", async () => {
     const client = createClient({ url: redis.url });
