@@ -11,6 +11,8 @@ import { exitWith } from "../server/read-config";
 interface WholeNumberOption {
   kind: "whole number";
   default: number;
+  /** Another default while a switch is given: the switch's name → the value. */
+  defaultWith?: Record<string, number>;
   min?: number;
   help: string;
 }
@@ -46,13 +48,19 @@ function table(rows: Array<[string, string]>): string[] {
   return rows.map(([left, right]) => `  ${left.padEnd(width)}${right.replaceAll("\n", `\n  ${" ".repeat(width)}`)}`);
 }
 
+/** "default 60", and "; 120 with --fleet" for each switch's own default. */
+function defaultsOf(option: WholeNumberOption): string {
+  const withSwitches = Object.entries(option.defaultWith ?? {}).map(([name, value]) => `; ${value} with --${name}`);
+  return `default ${option.default}${withSwitches.join("")}`;
+}
+
 /** The text `--help` prints. */
 export function usageOf(command: CommandSpec): string {
   const options = Object.entries<OptionSpec>({ ...command.options, help: HELP }).map(
     ([name, option]): [string, string] =>
       option.kind === "switch"
         ? [`--${name}`, option.help]
-        : [`--${name} <n>`, `${option.help} (default ${option.default})`],
+        : [`--${name} <n>`, `${option.help} (${defaultsOf(option)})`],
   );
   const hasOptions = Object.keys(command.options ?? {}).length > 0;
   const lines = [`Usage: ${command.name}${hasOptions ? " -- [options]" : ""}`, "", command.summary, "", "Options:"];
@@ -111,7 +119,8 @@ export function readOptions<Options extends Record<string, OptionSpec> = Record<
       continue;
     }
     const text = given.get(name);
-    const value = text === undefined ? spec.default : Number(text);
+    const switchDefault = Object.entries(spec.defaultWith ?? {}).find(([name]) => given.has(name))?.[1];
+    const value = text === undefined ? (switchDefault ?? spec.default) : Number(text);
     const min = spec.min ?? 1;
     if (text?.trim() === "" || !Number.isInteger(value) || value < min)
       failOption(command, `--${name} must be a whole number of at least ${min}, not "${text}".`);

@@ -59,7 +59,8 @@ const SOAK = {
       kind: "whole number",
       default: 60,
       min: SHORTEST_RUN_SECONDS,
-      help: `seconds of load: at least ${SHORTEST_RUN_SECONDS}, or ${SHORTEST_FLEET_RUN_SECONDS} with --fleet, whose default is ${FLEET_DEFAULT_SECONDS} (memory is judged from ${WARM_AFTER_MS / 1000} s in)`,
+      defaultWith: { fleet: FLEET_DEFAULT_SECONDS },
+      help: `seconds of load: at least ${SHORTEST_RUN_SECONDS}, or ${SHORTEST_FLEET_RUN_SECONDS} with --fleet (memory is judged from ${WARM_AFTER_MS / 1000} s in)`,
     },
     connections: { kind: "whole number", default: 20, help: "concurrent connections" },
     sessions: { kind: "whole number", default: 200, help: "signed-in sessions in the mix" },
@@ -83,9 +84,8 @@ if (options.fleet && options.duration < SHORTEST_FLEET_RUN_SECONDS)
     SOAK,
     `--duration must be a whole number of at least ${SHORTEST_FLEET_RUN_SECONDS} with --fleet, not "${options.duration}".`,
   );
-const durationGiven = process.argv.some((arg) => arg === "--duration" || arg.startsWith("--duration="));
 const settings = {
-  durationSeconds: options.fleet && !durationGiven ? FLEET_DEFAULT_SECONDS : options.duration,
+  durationSeconds: options.duration,
   connections: options.connections,
   sessions: options.sessions,
   fleet: options.fleet,

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { freePort, spawnCaptured } from "../../support/app-server";
 import { inBatches } from "../../support/fleet";
+import { readOptions, usageOf } from "../../scripts/command-line";
 import { WARM_AFTER_MS } from "../../scripts/soak-memory";
 
 /**
@@ -91,4 +92,22 @@ describe("every script's command line", () => {
     expect(Number(single?.[1])).toBeGreaterThan(WARM_AFTER_MS / 1000);
     expect(Number(fleet?.[1])).toBeGreaterThan(Number(single?.[1]));
   }, 60_000);
+});
+
+describe("a whole number's default while a switch is given (defaultWith)", () => {
+  const command = {
+    name: "npm run example",
+    summary: "An example.",
+    options: {
+      duration: { kind: "whole number", default: 60, defaultWith: { fleet: 120 }, help: "seconds" },
+      fleet: { kind: "switch", help: "a fleet" },
+    },
+  } as const;
+
+  it("takes the switch's default, unless the number is given, and says both in the usage", () => {
+    expect(readOptions(command, [])).toEqual({ duration: 60, fleet: false });
+    expect(readOptions(command, ["--fleet"])).toEqual({ duration: 120, fleet: true });
+    expect(readOptions(command, ["--fleet", "--duration", "90"])).toEqual({ duration: 90, fleet: true });
+    expect(usageOf(command)).toContain("seconds (default 60; 120 with --fleet)");
+  });
 });
