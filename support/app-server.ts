@@ -99,12 +99,26 @@ export interface AppServer {
   stop(): Promise<void>;
 }
 
+/**
+ * Free ports tried before giving up: with two test files at a time, another one may take the port
+ * freePort found before this server binds it (the server then says the port "is already in use").
+ */
+const FREE_PORT_ATTEMPTS = 3;
+
 /** Starts the production server on this port (default: a free one) and waits until it answers. */
 export async function startAppServer(env: Record<string, string>, port?: number): Promise<AppServer> {
-  port ??= await freePort();
   // With WEB_CONCURRENCY the first worker serves while the primary starts the others.
   const fleet = (env.WEB_CONCURRENCY ?? "1") !== "1";
-  return served(spawnNpmStart(env, port), port, fleet ? ALL_WORKERS_SERVING : undefined);
+  const startOn = (on: number) => served(spawnNpmStart(env, on), on, fleet ? ALL_WORKERS_SERVING : undefined);
+  if (port !== undefined) return startOn(port);
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startOn(await freePort());
+    } catch (error) {
+      const taken = error instanceof Error && error.message.includes("is already in use");
+      if (!taken || attempt === FREE_PORT_ATTEMPTS) throw error;
+    }
+  }
 }
 
 // @remix-run/serve's command, run with node directly so that its pid is the server's own.
